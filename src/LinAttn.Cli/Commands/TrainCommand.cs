@@ -1,0 +1,96 @@
+using System.CommandLine;
+using System.Globalization;
+using LinAttn.Cli.Output;
+using LinAttn.Training;
+using Spectre.Console;
+
+namespace LinAttn.Cli.Commands;
+
+/// <summary><c>linattn train</c>: trains a paper preset with one or more optimizers and writes each history.</summary>
+internal static class TrainCommand
+{
+    public static Command Create(IAnsiConsole console)
+    {
+        var preset = new Option<string>("--preset") { Description = $"Paper configuration: {string.Join(", ", PaperPresets.Names)}.", DefaultValueFactory = _ => "setting1" };
+        var optimizers = new Option<string>("--optimizer") { Description = "Optimizer, or a comma-separated list (sgd, sgdm, adam, adamw, rmsprop, adagrad, signsgd, nsgd).", DefaultValueFactory = _ => "sgdm,adam" };
+        var lr = new Option<double?>("--lr") { Description = "Learning rate (default: the authors' rate for the preset and optimizer)." };
+        var steps = new Option<int>("--steps") { Description = "Training steps.", DefaultValueFactory = _ => TrainingOptions.Defaults.Steps };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of initialisation and training batches.", DefaultValueFactory = _ => 0 };
+        var layers = new Option<int>("--layers") { Description = "Number of layers L.", DefaultValueFactory = _ => 3 };
+        var batch = new Option<int>("--batch-size") { Description = "Prompts per step.", DefaultValueFactory = _ => TrainingOptions.Defaults.BatchSize };
+        var clip = new Option<double?>("--clip") { Description = "Global-norm clipping threshold (default: the preset's; 0 turns clipping off)." };
+        var evalEvery = new Option<int>("--eval-every") { Description = "Evaluate on the fixed batch every k steps.", DefaultValueFactory = _ => TrainingOptions.Defaults.EvaluateEvery };
+        var printEvery = new Option<int>("--print-every") { Description = "Print the losses every k steps.", DefaultValueFactory = _ => 250 };
+        var snapshotEvery = new Option<int>("--snapshot-every") { Description = "Store parameters every k steps in the history (0: off).", DefaultValueFactory = _ => 0 };
+        var threads = new Option<int?>("--threads") { Description = "Torch and sampling threads (default: torch's choice)." };
+        var device = new Option<string>("--device") { Description = "Torch device (cpu, cuda, cuda:1).", DefaultValueFactory = _ => "cpu" };
+        var output = new Option<string>("--out") { Description = "Folder for the history files.", DefaultValueFactory = _ => Path.Combine("runs", "train") };
+
+        var command = new Command("train", "Train a linear transformer on a paper preset and write its history (JSON and CSV).")
+        {
+            preset, optimizers, lr, steps, seed, layers, batch, clip, evalEvery, printEvery, snapshotEvery, threads, device, output,
+        };
+        command.SetAction((parse, cancellationToken) => CommandErrors.Guarded(console, () =>
+        {
+            var settings = new TrainSettings(
+                parse.GetValue(preset)!, parse.GetValue(optimizers)!, parse.GetValue(lr), parse.GetValue(steps), parse.GetValue(seed),
+                parse.GetValue(layers), parse.GetValue(batch), parse.GetValue(clip), parse.GetValue(evalEvery), parse.GetValue(printEvery),
+                parse.GetValue(snapshotEvery), parse.GetValue(threads), parse.GetValue(device)!, parse.GetValue(output)!);
+            return Task.FromResult(Run(settings, console, cancellationToken));
+        }));
+        return command;
+    }
+
+    internal sealed record TrainSettings(string Preset, string Optimizers, double? LearningRate, int Steps, ulong Seed, int Layers,
+        int BatchSize, double? Clip, int EvaluateEvery, int PrintEvery, int SnapshotEvery, int? Threads, string Device, string Output);
+
+    internal static int Run(TrainSettings s, IAnsiConsole console, CancellationToken cancellationToken)
+    {
+        // Build and validate every run before training any, so a bad flag fails in milliseconds.
+        var specs = s.Optimizers.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(name => BuildSpec(s, OptimizerOptions.ParseKind(name, "--optimizer")))
+            .ToList();
+        if (specs.Count == 0) throw new ArgumentOutOfRangeException("--optimizer", "--optimizer must name at least one optimizer.");
+        if (s.PrintEvery <= 0) throw new ArgumentOutOfRangeException("--print-every", $"--print-every must be positive, but was {s.PrintEvery}.");
+        Directory.CreateDirectory(s.Output);
+
+        console.MarkupLineInterpolated($"[bold]{PaperPresets.Describe(s.Preset)}[/]");
+        var results = new List<(RunSpec Spec, TrainingResult Result, string Path)>();
+        foreach (RunSpec spec in specs)
+        {
+            string name = OptimizerOptions.ShortName(spec.Training.Optimizer.Kind);
+            console.MarkupLineInterpolated(
+                $"[bold]{name}[/] lr={spec.Training.Optimizer.LearningRate.ToString(CultureInfo.InvariantCulture)}, L={spec.Model.Layers}, B={spec.Training.BatchSize}, steps={spec.Training.Steps}, clip={(spec.Training.ClipThreshold?.ToString(CultureInfo.InvariantCulture) ?? "off")}, seed={spec.Training.Seed}");
+            TrainingResult result = TrainingProgressDisplay.Run(console, spec, s.PrintEvery, cancellationToken);
+            string path = HistoryFiles.Write(s.Output, spec, result);
+            results.Add((spec, result, path));
+            if (result.Status != TrainingStatus.Completed) console.MarkupLineInterpolated($"[yellow]{result.Message}[/]");
+            if (result.Status == TrainingStatus.Cancelled) break;
+        }
+
+        SummaryTable.Write(console, results.Select(r => (r.Spec, r.Result, r.Path)).ToList());
+        return results.Any(r => r.Result.Status == TrainingStatus.Cancelled) ? 130 : 0;
+    }
+
+    private static RunSpec BuildSpec(TrainSettings s, OptimizerKind kind)
+    {
+        RunSpec spec = PaperPresets.Get(s.Preset, kind, s.LearningRate, s.Seed, s.Layers);
+        double? clip = s.Clip is null ? spec.Training.ClipThreshold : s.Clip == 0 ? null : s.Clip;
+        spec = spec with
+        {
+            Training = spec.Training with
+            {
+                Steps = s.Steps,
+                BatchSize = s.BatchSize,
+                ClipThreshold = clip,
+                EvaluateEvery = s.EvaluateEvery,
+                SnapshotEvery = s.SnapshotEvery,
+                Threads = s.Threads,
+                Device = s.Device,
+            },
+        };
+        spec.Validate();
+        return spec;
+    }
+
+}

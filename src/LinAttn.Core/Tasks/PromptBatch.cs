@@ -1,0 +1,105 @@
+using LinAttn.Internal;
+using LinAttn.Model;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LinAttn.Tasks;
+
+/// <summary>
+/// A batch of in-context regression prompts in the authors' code layout: rows are tokens.
+/// <c>Tokens</c> is [B, N + 1, d + 1] row-major: rows 0..N−1 are the context tokens (x_i, y_i), row N is the query
+/// (x_q, 0). <c>Targets</c> is [B]: the query's label y_q. With <c>ContextLengths</c>, prompt b uses only its first
+/// n_b ≤ N context rows (the rest is padding and is ignored, and 1/n uses n_b).
+/// </summary>
+public sealed class PromptBatch
+{
+    /// <summary>Creates a batch over existing arrays (not copied).</summary>
+    /// <param name="batchSize">B ≥ 1.</param>
+    /// <param name="contextLength">N ≥ 1, the (maximum) number of context tokens.</param>
+    /// <param name="dimension">d ≥ 1.</param>
+    /// <param name="tokens">B·(N+1)·(d+1) values.</param>
+    /// <param name="targets">B values.</param>
+    /// <param name="contextLengths">Optional per-prompt n_b in [1, N]; null means every prompt uses all N.</param>
+    public PromptBatch(int batchSize, int contextLength, int dimension, float[] tokens, float[] targets, int[]? contextLengths = null)
+    {
+        Guard.Positive(batchSize, nameof(batchSize));
+        Guard.Positive(contextLength, nameof(contextLength));
+        Guard.Positive(dimension, nameof(dimension));
+        Guard.NotNull(tokens);
+        Guard.NotNull(targets);
+        long expected = (long)batchSize * (contextLength + 1) * (dimension + 1);
+        Guard.That(tokens.Length == expected, nameof(tokens),
+            $"tokens must hold B·(N+1)·(d+1) = {expected} values for B={batchSize}, N={contextLength}, d={dimension}, but held {tokens.Length}.");
+        Guard.That(targets.Length == batchSize, nameof(targets),
+            $"targets must hold B = {batchSize} values, but held {targets.Length}.");
+        if (contextLengths is not null)
+        {
+            Guard.That(contextLengths.Length == batchSize, nameof(contextLengths),
+                $"contextLengths must hold B = {batchSize} values, but held {contextLengths.Length}.");
+            for (int b = 0; b < batchSize; b++)
+            {
+                if (contextLengths[b] < 1 || contextLengths[b] > contextLength)
+                    throw new ArgumentOutOfRangeException(nameof(contextLengths),
+                        $"contextLengths[{b}] must be in [1, {contextLength}], but was {contextLengths[b]}.");
+            }
+        }
+        BatchSize = batchSize;
+        ContextLength = contextLength;
+        Dimension = dimension;
+        Tokens = tokens;
+        Targets = targets;
+        ContextLengths = contextLengths;
+    }
+
+    /// <summary>B, the number of prompts.</summary>
+    public int BatchSize { get; }
+
+    /// <summary>N, the number of context tokens (the maximum, with padding).</summary>
+    public int ContextLength { get; }
+
+    /// <summary>d, the covariate dimension.</summary>
+    public int Dimension { get; }
+
+    /// <summary>[B, N + 1, d + 1] row-major token values.</summary>
+    public float[] Tokens { get; }
+
+    /// <summary>[B] query targets y_q.</summary>
+    public float[] Targets { get; }
+
+    /// <summary>Per-prompt context lengths n_b, or null when every prompt has N context tokens.</summary>
+    public int[]? ContextLengths { get; }
+
+    /// <summary>Values per prompt, (N + 1)(d + 1).</summary>
+    public int PromptStride => (ContextLength + 1) * (Dimension + 1);
+
+    /// <summary>n_b for prompt <paramref name="b"/>.</summary>
+    public int ContextLengthOf(int b) => ContextLengths?[b] ?? ContextLength;
+
+    /// <summary>Copies the batch into tensors on <paramref name="device"/> (see <see cref="PromptTensors"/>).</summary>
+    public PromptTensors ToTensors(Device device, Precision precision)
+    {
+        ScalarType type = precision == Precision.Float64 ? ScalarType.Float64 : ScalarType.Float32;
+        Tensor tokens = torch.tensor(Tokens, new long[] { BatchSize, ContextLength + 1, Dimension + 1 }, type, device);
+        Tensor targets = torch.tensor(Targets, new long[] { BatchSize }, type, device);
+        Tensor? mask = null;
+        if (ContextLengths is not null)
+        {
+            var valid = new bool[BatchSize * ContextLength];
+            for (int b = 0; b < BatchSize; b++) valid.AsSpan(b * ContextLength, ContextLengths[b]).Fill(true);
+            mask = torch.tensor(valid, new long[] { BatchSize, ContextLength }, device: device);
+        }
+        return new PromptTensors(tokens, targets, mask);
+    }
+
+    /// <summary>The prompts [start, start + count) as a new batch (copies).</summary>
+    public PromptBatch Slice(int start, int count)
+    {
+        Guard.That(start >= 0 && count >= 1 && start + count <= BatchSize, nameof(count),
+            $"slice [{start}, {start + count}) must lie in [0, {BatchSize}).");
+        int stride = PromptStride;
+        float[] tokens = Tokens.AsSpan(start * stride, count * stride).ToArray();
+        float[] targets = Targets.AsSpan(start, count).ToArray();
+        int[]? lengths = ContextLengths?.AsSpan(start, count).ToArray();
+        return new PromptBatch(count, ContextLength, Dimension, tokens, targets, lengths);
+    }
+}

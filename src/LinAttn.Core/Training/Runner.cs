@@ -1,0 +1,38 @@
+using LinAttn.Model;
+using LinAttn.Random;
+using LinAttn.Tasks;
+using TorchSharp;
+
+namespace LinAttn.Training;
+
+/// <summary>
+/// The facade for the common case: train a <see cref="RunSpec"/> on its synthetic task, online, as in the paper.
+/// For user data or a custom engine, call <see cref="Trainer.Train"/> directly.
+/// </summary>
+public static class Runner
+{
+    /// <summary>Trains <paramref name="spec"/> from θ_0 drawn with its seed.</summary>
+    /// <param name="spec">The experiment (validated).</param>
+    /// <param name="progress">Receives a report at every evaluation and at the end.</param>
+    /// <param name="cancellationToken">Stops the run between steps (status Cancelled).</param>
+    /// <param name="initialParameters">Optional θ_0 overriding the seeded initialisation.</param>
+    public static TrainingResult Train(RunSpec spec, IProgress<TrainingProgress>? progress = null,
+        CancellationToken cancellationToken = default, double[]? initialParameters = null)
+    {
+        spec.Validate();
+        TrainingOptions training = spec.Training;
+        if (training.Threads is int threads) torch.set_num_threads(threads);
+        var sampler = new PromptSampler(spec.Task);
+        PromptBatch? evaluation = training.EvaluateEvery > 0
+            ? sampler.Sample(training.EvaluationBatchSize, training.EvaluationSeed, StreamPurpose.Evaluation, 0, training.Threads)
+            : null;
+        double[] theta0 = initialParameters ?? LinearTransformer.InitialParameters(spec.Model, training.Seed);
+        using ITrainingBackend backend = CreateBackend(spec.Model, training, theta0);
+        var source = new SyntheticBatchSource(sampler, training.BatchSize, training.Seed, training.Threads);
+        return Trainer.Train(backend, training, source, evaluation, progress, cancellationToken);
+    }
+
+    /// <summary>The engine for an architecture and training options (today: TorchSharp on <see cref="TrainingOptions.Device"/>).</summary>
+    public static ITrainingBackend CreateBackend(ModelOptions model, TrainingOptions training, ReadOnlySpan<double> initialParameters)
+        => new TorchSharpBackend(model, training.Optimizer, training.ClipThreshold, initialParameters, torch.device(training.Device));
+}

@@ -1,0 +1,47 @@
+using System.Diagnostics;
+
+namespace LinAttn.Benchmarks.Harness;
+
+/// <summary>Median-of-repeats timing: warm up, then time <c>repeats</c> batches of <c>iterations</c> calls.</summary>
+internal static class Timing
+{
+    public static Measurement Measure(Action action, int iterations, int repeats = 7, int warmup = 3)
+    {
+        for (int i = 0; i < warmup * iterations / 4 + 1; i++) action();
+        var perCall = new double[repeats];
+        var clock = new Stopwatch();
+        for (int r = 0; r < repeats; r++)
+        {
+            clock.Restart();
+            for (int i = 0; i < iterations; i++) action();
+            perCall[r] = clock.Elapsed.TotalSeconds / iterations;
+        }
+        Array.Sort(perCall);
+        return new Measurement(perCall[repeats / 2], perCall[0], perCall[^1]);
+    }
+
+    /// <summary>Iterations so that one repeat takes about <paramref name="targetSeconds"/>.</summary>
+    public static int Calibrate(Action action, double targetSeconds = 0.3)
+    {
+        action();
+        var clock = Stopwatch.StartNew();
+        int n = 0;
+        while (clock.Elapsed.TotalSeconds < 0.05) { action(); n++; }
+        double perCall = clock.Elapsed.TotalSeconds / n;
+        return Math.Max(1, (int)(targetSeconds / perCall));
+    }
+}
+
+/// <summary>Median, minimum and maximum seconds per call.</summary>
+internal readonly record struct Measurement(double Median, double Min, double Max)
+{
+    public string Format() => $"{Human(Median),10} (min {Human(Min)}, max {Human(Max)})";
+
+    public static string Human(double seconds) => seconds switch
+    {
+        < 1e-6 => $"{seconds * 1e9:F0} ns",
+        < 1e-3 => $"{seconds * 1e6:F1} µs",
+        < 1 => $"{seconds * 1e3:F2} ms",
+        _ => $"{seconds:F2} s",
+    };
+}

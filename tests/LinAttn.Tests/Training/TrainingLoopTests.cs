@@ -1,0 +1,108 @@
+using LinAttn.Model;
+using LinAttn.Tests.TestKit;
+using LinAttn.Training;
+
+namespace LinAttn.Tests.Training;
+
+public sealed class TrainingLoopTests : TorchTest
+{
+    private static RunSpec Small(OptimizerKind optimizer = OptimizerKind.Adam, int steps = 60, ulong seed = 3) =>
+        PaperPresets.Get("setting1", optimizer, 0.02, seed) with
+        {
+            Training = PaperPresets.Get("setting1", optimizer, 0.02, seed).Training with
+            {
+                Steps = steps, BatchSize = 64, EvaluateEvery = 10, EvaluationBatchSize = 128, Threads = 1,
+            },
+        };
+
+    [Fact]
+    public void SameSeed_GivesBitIdenticalRuns_WithOneThread()
+    {
+        RunSpec spec = Small() with { Training = Small().Training with { SnapshotEvery = 20 } };
+        TrainingResult a = Runner.Train(spec);
+        TrainingResult b = Runner.Train(spec);
+        Assert.Equal(a.History.TrainLoss, b.History.TrainLoss);
+        Assert.Equal(a.History.GradientNorm, b.History.GradientNorm);
+        Assert.Equal(a.History.EvaluationLoss, b.History.EvaluationLoss);
+        Assert.Equal(a.FinalParameters, b.FinalParameters);
+        TrainingResult c = Runner.Train(spec with { Training = spec.Training with { Seed = 4 } });
+        Assert.NotEqual(a.FinalParameters, c.FinalParameters);
+    }
+
+    [Fact]
+    public void HugeLearningRate_StopsAsDiverged_WithinOneStep_NamingTheCause()
+    {
+        RunSpec spec = Small(OptimizerKind.Sgd) with { Training = Small(OptimizerKind.Sgd).Training with { ClipThreshold = null } };
+        spec = spec with { Training = spec.Training with { Optimizer = spec.Training.Optimizer with { LearningRate = 1e3 } } };
+        TrainingResult result = Runner.Train(spec);
+        Assert.Equal(TrainingStatus.Diverged, result.Status);
+        Assert.NotNull(result.DivergedAtStep);
+        Assert.True(result.DivergedAtStep < 10, $"diverged only at step {result.DivergedAtStep}");
+        Assert.Equal(result.DivergedAtStep!.Value + 1, result.History.Steps);   // stopped at the step that went bad
+        Assert.Contains("learning rate", result.Message);
+        Assert.Contains("clipping is off", result.Message);
+        Assert.All(result.FinalParameters, v => Assert.True(double.IsFinite(v)));
+    }
+
+    [Fact]
+    public void DivergenceLossRatio_StopsAGrowingLoss()
+    {
+        RunSpec spec = Small(OptimizerKind.Sgd) with { Training = Small(OptimizerKind.Sgd).Training with { ClipThreshold = null, DivergenceLossRatio = 3 } };
+        spec = spec with { Training = spec.Training with { Optimizer = spec.Training.Optimizer with { LearningRate = 0.5 } } };
+        TrainingResult result = Runner.Train(spec);
+        Assert.Equal(TrainingStatus.Diverged, result.Status);
+        Assert.Contains("exceeds 3", result.Message);
+    }
+
+    [Fact]
+    public void Cancellation_StopsBetweenSteps_AndKeepsTheHistory()
+    {
+        using var cts = new CancellationTokenSource();
+        var progress = new CancelAfter(cts, 20);
+        TrainingResult result = Runner.Train(Small(steps: 1000), progress, cts.Token);
+        Assert.Equal(TrainingStatus.Cancelled, result.Status);
+        Assert.InRange(result.History.Steps, 20, 30);
+        Assert.Equal(result.History.Steps, result.History.TrainLoss.Count);
+    }
+
+    [Fact]
+    public void History_RecordsEvaluationsAndSnapshots_AndRoundTripsThroughJson()
+    {
+        RunSpec spec = Small(steps: 25) with { Training = Small(steps: 25).Training with { SnapshotEvery = 10 } };
+        TrainingResult result = Runner.Train(spec);
+        Assert.Equal(new[] { 0, 10, 20, 25 }, result.History.EvaluationSteps);
+        Assert.Equal(new[] { 0, 10, 20, 25 }, result.History.SnapshotSteps);
+        Assert.Equal(LinearTransformer.InitialParameters(spec.Model, spec.Training.Seed), result.History.Snapshots[0]);
+        Assert.Equal(result.FinalParameters, result.History.Snapshots[^1]);
+
+        TrainingHistory copy = TrainingHistory.FromJson(result.History.ToJson());
+        Assert.Equal(result.History.TrainLoss, copy.TrainLoss);
+        Assert.Equal(result.History.Snapshots[1], copy.Snapshots[1]);
+
+        string[] csv = result.History.ToCsv().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("step,train_loss,grad_norm,learning_rate,eval_loss", csv[0]);
+        Assert.Equal(27, csv.Length);                       // header + steps 0..24 + the final evaluation at 25
+        Assert.EndsWith(",", csv[2]);                       // step 1: no evaluation
+        Assert.StartsWith("25,,,,", csv[^1]);
+    }
+
+    [Fact]
+    public void Options_OutOfRange_AreRejectedWithTheirName()
+    {
+        RunSpec spec = Small();
+        var badLr = spec with { Training = spec.Training with { Optimizer = spec.Training.Optimizer with { LearningRate = -0.1 } } };
+        Assert.Equal("LearningRate", Assert.Throws<ArgumentOutOfRangeException>(() => Runner.Train(badLr)).ParamName);
+        var badSteps = spec with { Training = spec.Training with { Steps = 0 } };
+        Assert.Equal("Steps", Assert.Throws<ArgumentOutOfRangeException>(() => Runner.Train(badSteps)).ParamName);
+        var mismatch = spec with { Model = spec.Model with { Dimension = 4 } };
+        Assert.Contains("Task.Dimension", Assert.Throws<ArgumentOutOfRangeException>(() => Runner.Train(mismatch)).Message);
+    }
+
+    private sealed class CancelAfter(CancellationTokenSource source, int step) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value)
+        {
+            if (value.Step >= step) source.Cancel();
+        }
+    }
+}
