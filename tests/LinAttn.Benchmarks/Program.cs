@@ -7,6 +7,9 @@ switch (what)
     case "step":
         TrainingStepBenchmark.Run(new[] { 64, 1000, 10000 }, new[] { 1, 2 });
         break;
+    case "fast":
+        FastEngineBenchmark.Run(new[] { 64, 1000, 10000 }, new[] { 1, 2 });
+        break;
     case "profile":
         ProfileStep.Run(args.Length > 1 ? int.Parse(args[1]) : 1000, args.Length > 2 ? int.Parse(args[2]) : 1);
         break;

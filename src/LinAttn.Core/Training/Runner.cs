@@ -1,3 +1,4 @@
+using LinAttn.Engine;
 using LinAttn.Model;
 using LinAttn.Random;
 using LinAttn.Tasks;
@@ -32,7 +33,25 @@ public static class Runner
         return Trainer.Train(backend, training, source, evaluation, progress, cancellationToken);
     }
 
-    /// <summary>The engine for an architecture and training options (today: TorchSharp on <see cref="TrainingOptions.Device"/>).</summary>
+    /// <summary>The engine that <see cref="TrainingOptions.Engine"/> selects for <paramref name="model"/>.</summary>
     public static ITrainingBackend CreateBackend(ModelOptions model, TrainingOptions training, ReadOnlySpan<double> initialParameters)
-        => new TorchSharpBackend(model, training.Optimizer, training.ClipThreshold, initialParameters, torch.device(training.Device));
+        => ResolveEngine(model, training) == EngineKind.Fast
+            ? new FastBackend(model, training.Optimizer, training.ClipThreshold, initialParameters, training.Threads)
+            : new TorchSharpBackend(model, training.Optimizer, training.ClipThreshold, initialParameters, torch.device(training.Device));
+
+    /// <summary>The engine <see cref="TrainingOptions.Engine"/> resolves to: Auto becomes Fast for linear attention on the
+    /// CPU and TorchSharp otherwise. An explicit Fast on a configuration it cannot compute is rejected.</summary>
+    public static EngineKind ResolveEngine(ModelOptions model, TrainingOptions training)
+    {
+        bool cpu = string.Equals(training.Device.Trim(), "cpu", StringComparison.OrdinalIgnoreCase);
+        bool fastApplies = FastBackend.Supports(model) && cpu;
+        return training.Engine switch
+        {
+            EngineKind.TorchSharp => EngineKind.TorchSharp,
+            EngineKind.Fast when !fastApplies => throw new ArgumentOutOfRangeException(nameof(TrainingOptions.Engine),
+                $"Engine Fast computes linear attention on the CPU only, but Activation is {model.Activation} and Device is '{training.Device}'. Use Engine Auto or TorchSharp."),
+            EngineKind.Fast => EngineKind.Fast,
+            _ => fastApplies ? EngineKind.Fast : EngineKind.TorchSharp,
+        };
+    }
 }

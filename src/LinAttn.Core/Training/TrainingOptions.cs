@@ -69,6 +69,9 @@ public sealed record TrainingOptions
     /// <summary>Threads for torch and sampling; null leaves torch's setting unchanged. Tests use 1.</summary>
     public int? Threads { get; init; }
 
+    /// <summary>The compute engine; <see cref="EngineKind.Auto"/> picks the fast engine whenever it applies.</summary>
+    public EngineKind Engine { get; init; } = EngineKind.Auto;
+
     /// <summary>Torch device: "cpu" (default), "cuda", "cuda:1", ...</summary>
     public string Device { get; init; } = "cpu";
 
@@ -86,5 +89,6 @@ public sealed record TrainingOptions
         if (DivergenceLossRatio is double r) Guard.That(r > 1, nameof(DivergenceLossRatio), $"DivergenceLossRatio must be > 1, but was {r}.");
         if (Threads is int t) Guard.Positive(t, nameof(Threads));
         Guard.That(!string.IsNullOrWhiteSpace(Device), nameof(Device), "Device must name a torch device such as 'cpu' or 'cuda'.");
+        Guard.Defined(Engine, nameof(Engine));
     }
 }

@@ -19,7 +19,7 @@ public sealed class GarbageCollectionSafetyTests : TorchTest
         RunSpec spec = PaperPresets.Get("setting1", OptimizerKind.Adam) with
         {
             Model = new ModelOptions { Activation = activation },
-            Training = PaperPresets.Get("setting1", OptimizerKind.Adam).Training with { Steps = 300, BatchSize = 32, EvaluateEvery = 25, EvaluationBatchSize = 32, Threads = 1 },
+            Training = PaperPresets.Get("setting1", OptimizerKind.Adam).Training with { Steps = 300, BatchSize = 32, EvaluateEvery = 25, EvaluationBatchSize = 32, Threads = 1, Engine = EngineKind.TorchSharp },
         };
         using var stop = new CancellationTokenSource();
         var collector = Task.Factory.StartNew(() =>

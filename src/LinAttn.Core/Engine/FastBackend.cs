@@ -1,0 +1,66 @@
+using LinAttn.Internal;
+using LinAttn.Model;
+using LinAttn.Tasks;
+using LinAttn.Training;
+using LinAttn.Training.Optimizers;
+
+namespace LinAttn.Engine;
+
+/// <summary>
+/// The fast engine as a training backend: forward and analytic backward in managed SIMD code (see
+/// <see cref="FastModel"/>), then the shared clipping and optimizer update. Linear attention only (identity scores),
+/// every parametrisation, any L and H, float32 or float64, CPU.
+/// </summary>
+public sealed class FastBackend : ITrainingBackend
+{
+    private readonly FastModel _model;
+    private readonly IParameterOptimizer _optimizer;
+    private readonly double? _clip;
+    private readonly double[] _theta, _gradient, _backup;
+
+    /// <summary>Creates the engine from initial parameters (layout [L, H, m, k, k]).</summary>
+    /// <param name="model">The architecture; its activation must be <see cref="ScoreActivation.Identity"/>.</param>
+    /// <param name="optimizer">The optimizer.</param>
+    /// <param name="clipThreshold">Global-norm clipping threshold, or null.</param>
+    /// <param name="initialParameters">θ₀.</param>
+    /// <param name="threads">Worker threads (null: all cores). Results do not depend on it.</param>
+    /// <param name="width">SIMD width (tests force narrower widths).</param>
+    public FastBackend(ModelOptions model, OptimizerOptions optimizer, double? clipThreshold, ReadOnlySpan<double> initialParameters,
+        int? threads = null, SimdWidth width = SimdWidth.Auto)
+    {
+        Guard.NotNull(model).Validate();
+        Guard.That(initialParameters.Length == model.ParameterCount, nameof(initialParameters),
+            $"initialParameters must hold {model.ParameterCount} values, but held {initialParameters.Length}.");
+        if (clipThreshold is double c) Guard.Positive(c, nameof(clipThreshold));
+        _model = new FastModel(model, threads, width);
+        _optimizer = ParameterOptimizers.Create(Guard.NotNull(optimizer), model.ParameterCount);
+        _clip = clipThreshold;
+        _theta = initialParameters.ToArray();
+        _gradient = new double[_theta.Length];
+        _backup = new double[_theta.Length];
+    }
+
+    /// <summary>True when the fast engine computes <paramref name="model"/> (linear attention).</summary>
+    public static bool Supports(ModelOptions model) => model.Activation == ScoreActivation.Identity;
+
+    /// <inheritdoc />
+    public ModelOptions Model => _model.Options;
+
+    /// <inheritdoc />
+    public StepOutcome Step(PromptBatch batch, double learningRate)
+    {
+        double loss = _model.LossAndGradient(_theta, batch, _gradient);
+        return ParameterUpdate.Apply(loss, _theta, _gradient, _clip, _optimizer, learningRate, _backup);
+    }
+
+    /// <inheritdoc />
+    public double Evaluate(PromptBatch batch) => _model.LossAndGradient(_theta, batch, Span<double>.Empty);
+
+    /// <inheritdoc />
+    public double[] GetParameters() => (double[])_theta.Clone();
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+    }
+}

@@ -1,0 +1,134 @@
+using System.Runtime.Intrinsics;
+using LinAttn.Engine.Simd;
+using LinAttn.Model;
+using LinAttn.Tasks;
+
+namespace LinAttn.Engine;
+
+/// <summary>
+/// Loss, gradient and predictions of a linear-attention model (identity scores) in the S-form, with SIMD across prompts
+/// and prompts split across threads. The batch is cut into fixed chunks whose partial sums are added in chunk order,
+/// so results are identical whatever the number of threads.
+/// </summary>
+internal sealed class FastModel
+{
+    /// <summary>Prompts per chunk: the unit of work of a thread and of the deterministic reduction.</summary>
+    public const int ChunkPrompts = 256;
+
+    private readonly ModelOptions _options;
+    private readonly ParameterMap _map;
+    private readonly KernelWorker[] _workers;
+    private readonly double[] _pFull, _qFull;
+    private double[] _chunkGradients = Array.Empty<double>();
+    private double[] _chunkLosses = Array.Empty<double>();
+
+    public FastModel(ModelOptions options, int? threads = null, SimdWidth width = SimdWidth.Auto)
+    {
+        if (options.Activation != ScoreActivation.Identity)
+            throw new ArgumentOutOfRangeException(nameof(options), $"The fast engine computes linear attention only (Activation = Identity), but Activation is {options.Activation}; use the TorchSharp engine.");
+        _options = options;
+        _map = new ParameterMap(options);
+        int count = Math.Max(1, threads ?? Environment.ProcessorCount);
+        _workers = Enumerable.Range(0, count).Select(_ => CreateWorker(options, width)).ToArray();
+        _pFull = new double[_map.FullSize];
+        _qFull = new double[_map.FullSize];
+        Width = _workers[0].Width;
+    }
+
+    public ModelOptions Options => _options;
+
+    /// <summary>Lanes per SIMD block.</summary>
+    public int Width { get; }
+
+    public int Threads => _workers.Length;
+
+    /// <summary>Mean squared error on <paramref name="batch"/>; fills <paramref name="gradient"/> (θ layout) unless it is empty.</summary>
+    public double LossAndGradient(ReadOnlySpan<double> theta, PromptBatch batch, Span<double> gradient)
+    {
+        bool wantGradient = !gradient.IsEmpty;
+        double sum = Run(theta, batch, wantGradient, Span<double>.Empty);
+        if (wantGradient)
+        {
+            int full = _map.FullSize;
+            var gradP = new double[full];
+            var gradQ = new double[full];
+            int chunks = ChunkCount(batch.BatchSize);
+            for (int c = 0; c < chunks; c++)
+            {
+                ReadOnlySpan<double> slot = _chunkGradients.AsSpan(c * 2 * full, 2 * full);
+                for (int i = 0; i < full; i++)
+                {
+                    gradP[i] += slot[i];
+                    gradQ[i] += slot[full + i];
+                }
+            }
+            _map.FromFullGradient(gradP, gradQ, gradient);
+        }
+        return sum / batch.BatchSize;
+    }
+
+    /// <summary>Writes ŷ for every prompt into <paramref name="predictions"/>.</summary>
+    public void Predict(ReadOnlySpan<double> theta, PromptBatch batch, Span<double> predictions)
+        => Run(theta, batch, false, predictions);
+
+    private double Run(ReadOnlySpan<double> theta, PromptBatch batch, bool gradient, Span<double> predictions)
+    {
+        if (batch.Dimension != _options.Dimension)
+            throw new ArgumentOutOfRangeException(nameof(batch), $"batch has d = {batch.Dimension}, the model d = {_options.Dimension}.");
+        _map.ToFull(theta, _pFull, _qFull);
+        foreach (KernelWorker worker in _workers) worker.SetParameters(_pFull, _qFull);
+
+        int chunks = ChunkCount(batch.BatchSize);
+        int full = _map.FullSize;
+        if (_chunkLosses.Length < chunks) _chunkLosses = new double[chunks];
+        if (gradient && _chunkGradients.Length < chunks * 2 * full) _chunkGradients = new double[chunks * 2 * full];
+        if (gradient) Array.Clear(_chunkGradients, 0, chunks * 2 * full);
+        double scale = gradient ? 1.0 / batch.BatchSize : 0.0;
+        double[] chunkGradients = _chunkGradients, chunkLosses = _chunkLosses;
+        double[]? predicted = predictions.IsEmpty ? null : new double[batch.BatchSize];
+
+        void RunChunk(KernelWorker worker, int c)
+        {
+            int start = c * ChunkPrompts, end = Math.Min(batch.BatchSize, start + ChunkPrompts);
+            Span<double> slot = gradient ? chunkGradients.AsSpan(c * 2 * full, 2 * full) : Span<double>.Empty;
+            chunkLosses[c] = worker.Process(batch, start, end, scale,
+                gradient ? slot[..full] : Span<double>.Empty, gradient ? slot[full..] : Span<double>.Empty,
+                predicted is null ? Span<double>.Empty : predicted);
+        }
+
+        int threads = Math.Min(_workers.Length, chunks);
+        if (threads <= 1)
+        {
+            for (int c = 0; c < chunks; c++) RunChunk(_workers[0], c);
+        }
+        else
+        {
+            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, w =>
+            {
+                for (int c = w; c < chunks; c += threads) RunChunk(_workers[w], c);
+            });
+        }
+        predicted?.CopyTo(predictions);
+        double sum = 0;
+        for (int c = 0; c < chunks; c++) sum += chunkLosses[c];
+        return sum;
+    }
+
+    private static int ChunkCount(int batchSize) => (batchSize + ChunkPrompts - 1) / ChunkPrompts;
+
+    private static KernelWorker CreateWorker(ModelOptions options, SimdWidth width)
+    {
+        int d = options.Dimension, l = options.Layers, h = options.Heads;
+        bool use512 = width is SimdWidth.Auto or SimdWidth.Vector512 && Vector512.IsHardwareAccelerated;
+        bool use256 = !use512 && width is SimdWidth.Auto or SimdWidth.Vector256 && Vector256.IsHardwareAccelerated;
+        if (options.Precision == Precision.Float64)
+        {
+            if (use512) return new KernelWorker<Double512, Vector512<double>, double>(d, l, h);
+            if (use256) return new KernelWorker<Double256, Vector256<double>, double>(d, l, h);
+            return new KernelWorker<DoubleScalar, double, double>(d, l, h);
+        }
+        if (use512) return new KernelWorker<Float512, Vector512<float>, float>(d, l, h);
+        if (use256) return new KernelWorker<Float256, Vector256<float>, float>(d, l, h);
+        return new KernelWorker<FloatScalar, float, float>(d, l, h);
+    }
+}

@@ -1,0 +1,62 @@
+using LinAttn.Model;
+
+namespace LinAttn.Engine;
+
+/// <summary>
+/// Converts between the flat parameter vector θ ([L, H, m, k, k]) and the full matrices P_full, Q_full
+/// ([L, H, d+1, d+1] each) of every parametrisation, and maps full-matrix gradients back onto θ.
+/// </summary>
+internal sealed class ParameterMap
+{
+    private readonly ModelOptions _options;
+    private readonly int _d, _k1, _kk;
+
+    public ParameterMap(ModelOptions options)
+    {
+        _options = options;
+        _d = options.Dimension;
+        _k1 = _d + 1;
+        _kk = _k1 * _k1;
+        FullSize = options.Layers * options.Heads * _kk;
+    }
+
+    /// <summary>Entries of P_full (and of Q_full): L·H·(d+1)².</summary>
+    public int FullSize { get; }
+
+    public void ToFull(ReadOnlySpan<double> theta, Span<double> pFull, Span<double> qFull)
+    {
+        pFull.Clear();
+        qFull.Clear();
+        int n = _options.MatrixSize;
+        for (int l = 0; l < _options.Layers; l++)
+            for (int h = 0; h < _options.Heads; h++)
+            {
+                int full = (l * _options.Heads + h) * _kk;
+                if (_options.Parametrization != Parametrization.Full) pFull[full + _kk - 1] = 1.0;
+                for (int r = 0; r < n; r++)
+                    for (int c = 0; c < n; c++)
+                    {
+                        int at = full + r * _k1 + c;
+                        qFull[at] = theta[_options.Offset(l, h, _options.QIndex, r, c)];
+                        if (_options.Parametrization != Parametrization.PreconditionedGd) pFull[at] = theta[_options.Offset(l, h, 0, r, c)];
+                    }
+            }
+    }
+
+    public void FromFullGradient(ReadOnlySpan<double> gradP, ReadOnlySpan<double> gradQ, Span<double> gradient)
+    {
+        int n = _options.MatrixSize;
+        for (int l = 0; l < _options.Layers; l++)
+            for (int h = 0; h < _options.Heads; h++)
+            {
+                int full = (l * _options.Heads + h) * _kk;
+                for (int r = 0; r < n; r++)
+                    for (int c = 0; c < n; c++)
+                    {
+                        int at = full + r * _k1 + c;
+                        gradient[_options.Offset(l, h, _options.QIndex, r, c)] = gradQ[at];
+                        if (_options.Parametrization != Parametrization.PreconditionedGd) gradient[_options.Offset(l, h, 0, r, c)] = gradP[at];
+                    }
+            }
+    }
+}

@@ -1,0 +1,42 @@
+namespace LinAttn.Engine.Simd;
+
+/// <summary>
+/// Lane-wise arithmetic on a vector type <typeparamref name="TVec"/> of <typeparamref name="T"/>, as static abstract
+/// members so that generic kernels are specialised and inlined by the JIT for each vector width (no calls in the hot loop).
+/// Each lane carries one prompt (structure of arrays).
+/// </summary>
+internal interface ISimdOps<TVec, T>
+    where TVec : unmanaged
+    where T : unmanaged
+{
+    /// <summary>Number of lanes.</summary>
+    static abstract int Width { get; }
+
+    static abstract TVec Zero { get; }
+
+    static abstract TVec Broadcast(T value);
+
+    static abstract TVec Add(TVec a, TVec b);
+
+    static abstract TVec Sub(TVec a, TVec b);
+
+    static abstract TVec Mul(TVec a, TVec b);
+
+    /// <summary>a·b + c (fused where the hardware has FMA).</summary>
+    static abstract TVec MulAdd(TVec a, TVec b, TVec c);
+
+    /// <summary>Lane <paramref name="lane"/> of <paramref name="v"/>.</summary>
+    static abstract T GetLane(TVec v, int lane);
+
+    /// <summary>Loads <see cref="Width"/> values.</summary>
+    static abstract TVec Load(ReadOnlySpan<T> values);
+
+    /// <summary>Converts a double to <typeparamref name="T"/>.</summary>
+    static abstract T FromDouble(double value);
+
+    /// <summary>Converts a float (input data) to <typeparamref name="T"/>.</summary>
+    static abstract T FromSingle(float value);
+
+    /// <summary>Converts <typeparamref name="T"/> to double.</summary>
+    static abstract double ToDouble(T value);
+}

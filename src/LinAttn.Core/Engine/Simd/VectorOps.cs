@@ -1,0 +1,102 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace LinAttn.Engine.Simd;
+
+// One struct per (vector width, element type). All members are trivial wrappers the JIT inlines.
+
+internal readonly struct Float512 : ISimdOps<Vector512<float>, float>
+{
+    public static int Width => Vector512<float>.Count;
+    public static Vector512<float> Zero => Vector512<float>.Zero;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Broadcast(float value) => Vector512.Create(value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Add(Vector512<float> a, Vector512<float> b) => a + b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Sub(Vector512<float> a, Vector512<float> b) => a - b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Mul(Vector512<float> a, Vector512<float> b) => a * b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> MulAdd(Vector512<float> a, Vector512<float> b, Vector512<float> c) => Vector512.FusedMultiplyAdd(a, b, c);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float GetLane(Vector512<float> v, int lane) => v.GetElement(lane);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Load(ReadOnlySpan<float> values) => Vector512.Create(values);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float FromDouble(double value) => (float)value;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float FromSingle(float value) => value;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double ToDouble(float value) => value;
+}
+
+internal readonly struct Float256 : ISimdOps<Vector256<float>, float>
+{
+    public static int Width => Vector256<float>.Count;
+    public static Vector256<float> Zero => Vector256<float>.Zero;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Broadcast(float value) => Vector256.Create(value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Add(Vector256<float> a, Vector256<float> b) => a + b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Sub(Vector256<float> a, Vector256<float> b) => a - b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Mul(Vector256<float> a, Vector256<float> b) => a * b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> MulAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c) => Vector256.FusedMultiplyAdd(a, b, c);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float GetLane(Vector256<float> v, int lane) => v.GetElement(lane);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Load(ReadOnlySpan<float> values) => Vector256.Create(values);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float FromDouble(double value) => (float)value;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float FromSingle(float value) => value;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double ToDouble(float value) => value;
+}
+
+internal readonly struct FloatScalar : ISimdOps<float, float>
+{
+    public static int Width => 1;
+    public static float Zero => 0f;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Broadcast(float value) => value;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Add(float a, float b) => a + b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Sub(float a, float b) => a - b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Mul(float a, float b) => a * b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float MulAdd(float a, float b, float c) => MathF.FusedMultiplyAdd(a, b, c);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float GetLane(float v, int lane) => v;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Load(ReadOnlySpan<float> values) => values[0];
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float FromDouble(double value) => (float)value;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float FromSingle(float value) => value;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double ToDouble(float value) => value;
+}
+
+internal readonly struct Double512 : ISimdOps<Vector512<double>, double>
+{
+    public static int Width => Vector512<double>.Count;
+    public static Vector512<double> Zero => Vector512<double>.Zero;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<double> Broadcast(double value) => Vector512.Create(value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<double> Add(Vector512<double> a, Vector512<double> b) => a + b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<double> Sub(Vector512<double> a, Vector512<double> b) => a - b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<double> Mul(Vector512<double> a, Vector512<double> b) => a * b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<double> MulAdd(Vector512<double> a, Vector512<double> b, Vector512<double> c) => Vector512.FusedMultiplyAdd(a, b, c);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double GetLane(Vector512<double> v, int lane) => v.GetElement(lane);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<double> Load(ReadOnlySpan<double> values) => Vector512.Create(values);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double FromDouble(double value) => value;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double FromSingle(float value) => value;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double ToDouble(double value) => value;
+}
+
+internal readonly struct Double256 : ISimdOps<Vector256<double>, double>
+{
+    public static int Width => Vector256<double>.Count;
+    public static Vector256<double> Zero => Vector256<double>.Zero;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Broadcast(double value) => Vector256.Create(value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Add(Vector256<double> a, Vector256<double> b) => a + b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Sub(Vector256<double> a, Vector256<double> b) => a - b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Mul(Vector256<double> a, Vector256<double> b) => a * b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> MulAdd(Vector256<double> a, Vector256<double> b, Vector256<double> c) => Vector256.FusedMultiplyAdd(a, b, c);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double GetLane(Vector256<double> v, int lane) => v.GetElement(lane);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Load(ReadOnlySpan<double> values) => Vector256.Create(values);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double FromDouble(double value) => value;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double FromSingle(float value) => value;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double ToDouble(double value) => value;
+}
+
+internal readonly struct DoubleScalar : ISimdOps<double, double>
+{
+    public static int Width => 1;
+    public static double Zero => 0.0;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double Broadcast(double value) => value;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double Add(double a, double b) => a + b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double Sub(double a, double b) => a - b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double Mul(double a, double b) => a * b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double MulAdd(double a, double b, double c) => Math.FusedMultiplyAdd(a, b, c);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double GetLane(double v, int lane) => v;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double Load(ReadOnlySpan<double> values) => values[0];
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double FromDouble(double value) => value;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double FromSingle(float value) => value;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double ToDouble(double value) => value;
+}

@@ -1,0 +1,46 @@
+using LinAttn.Model;
+using LinAttn.Tests.TestKit;
+using LinAttn.Training;
+
+namespace LinAttn.Tests.Engine;
+
+public sealed class EngineSelectionTests : TorchTest
+{
+    private static RunSpec Spec(EngineKind engine, Precision precision) =>
+        PaperPresets.Get("setting1", OptimizerKind.Adam, seed: 4) is var spec
+            ? spec with
+            {
+                Model = spec.Model with { Precision = precision },
+                Training = spec.Training with { Steps = 200, BatchSize = 128, EvaluateEvery = 20, EvaluationBatchSize = 256, Threads = 1, Engine = engine },
+            }
+            : throw new InvalidOperationException();
+
+    [Fact]
+    public void TrainingCurves_OfBothEngines_Agree_FromTheSameWeightsAndData()
+    {
+        TrainingResult fast = Runner.Train(Spec(EngineKind.Fast, Precision.Float64));
+        TrainingResult torch = Runner.Train(Spec(EngineKind.TorchSharp, Precision.Float64));
+        Assert.Equal(torch.History.EvaluationSteps, fast.History.EvaluationSteps);
+        Assert.True(Numerics.MaxEntrywiseRelativeError(fast.History.EvaluationLoss, torch.History.EvaluationLoss) < 1e-8);
+        Assert.True(Numerics.MaxEntrywiseRelativeError(fast.History.TrainLoss, torch.History.TrainLoss) < 1e-8);
+        Assert.True(Numerics.MaxRelativeError(fast.FinalParameters, torch.FinalParameters) < 1e-8);
+
+        // In float32 the engines round differently; the curves still agree closely after 200 Adam steps.
+        TrainingResult fast32 = Runner.Train(Spec(EngineKind.Fast, Precision.Float32));
+        TrainingResult torch32 = Runner.Train(Spec(EngineKind.TorchSharp, Precision.Float32));
+        Assert.True(Numerics.MaxEntrywiseRelativeError(fast32.History.EvaluationLoss, torch32.History.EvaluationLoss) < 1e-2);
+    }
+
+    [Fact]
+    public void Auto_PicksFastForLinearAttention_AndTorchSharpOtherwise()
+    {
+        var training = new TrainingOptions();
+        Assert.Equal(EngineKind.Fast, Runner.ResolveEngine(new ModelOptions(), training));
+        Assert.Equal(EngineKind.TorchSharp, Runner.ResolveEngine(new ModelOptions { Activation = ScoreActivation.Softmax }, training));
+        Assert.Equal(EngineKind.TorchSharp, Runner.ResolveEngine(new ModelOptions(), training with { Device = "cuda" }));
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() =>
+            Runner.ResolveEngine(new ModelOptions { Activation = ScoreActivation.Relu }, training with { Engine = EngineKind.Fast }));
+        Assert.Equal("Engine", e.ParamName);
+        Assert.Contains("Relu", e.Message);
+    }
+}
