@@ -47,16 +47,22 @@ internal sealed class PromptBlock<TOps, TVec, T>
         Count = Math.Min(width, batch.BatchSize - start);
         int entries = (n + 1) * k;
         if (_staging.Length < entries * width) _staging = new T[entries * width];
-        Array.Clear(_staging, 0, entries * width);
-
-        // Transpose: each prompt's tokens are read contiguously and written to its lane. Padding rows stay zero.
-        for (int lane = 0; lane < Count; lane++)
+        if (batch.Tiles is float[] tiles && batch.ContextLengths is null)
         {
-            int b = start + lane;
-            int valid = batch.ContextLengthOf(b) * k;
-            ReadOnlySpan<float> prompt = batch.Tokens.AsSpan(b * stride, stride);
-            for (int e = 0; e < valid; e++) _staging[e * width + lane] = TOps.FromSingle(prompt[e]);
-            for (int e = n * k; e < entries; e++) _staging[e * width + lane] = TOps.FromSingle(prompt[e]);
+            LoadFromTiles(tiles, start, entries);
+        }
+        else
+        {
+            Array.Clear(_staging, 0, entries * width);
+            // Transpose: each prompt's tokens are read contiguously and written to its lane. Padding rows stay zero.
+            for (int lane = 0; lane < Count; lane++)
+            {
+                int b = start + lane;
+                int valid = batch.ContextLengthOf(b) * k;
+                ReadOnlySpan<float> prompt = batch.Tokens.AsSpan(b * stride, stride);
+                for (int e = 0; e < valid; e++) _staging[e * width + lane] = TOps.FromSingle(prompt[e]);
+                for (int e = n * k; e < entries; e++) _staging[e * width + lane] = TOps.FromSingle(prompt[e]);
+            }
         }
 
         ref TVec s = ref MemoryMarshal.GetArrayDataReference(S0);
@@ -81,5 +87,22 @@ internal sealed class PromptBlock<TOps, TVec, T>
         Target = TOps.Load(_lanes);
         for (int lane = 0; lane < width; lane++) _lanes[lane] = TOps.FromDouble(lane < Count ? 1.0 : 0.0);
         Weight = TOps.Load(_lanes);
+    }
+
+    // Tiles hold TileLanes prompts per entry; a block of Width lanes (Width divides TileLanes) is a slice of one tile.
+    private void LoadFromTiles(float[] tiles, int start, int entries)
+    {
+        int width = TOps.Width, lanes = PromptBatch.TileLanes;
+        int source = (start / lanes) * entries * lanes + start % lanes;
+        if (typeof(T) == typeof(float))
+        {
+            Span<TVec> destination = MemoryMarshal.Cast<T, TVec>(_staging.AsSpan(0, entries * width));
+            ref byte origin = ref Unsafe.As<float, byte>(ref tiles[source]);
+            for (int e = 0; e < entries; e++)
+                destination[e] = Unsafe.ReadUnaligned<TVec>(ref Unsafe.Add(ref origin, e * lanes * sizeof(float)));
+            return;
+        }
+        for (int e = 0; e < entries; e++)
+            for (int lane = 0; lane < width; lane++) _staging[e * width + lane] = TOps.FromSingle(tiles[source + e * lanes + lane]);
     }
 }

@@ -13,6 +13,13 @@ namespace LinAttn.Tasks;
 /// </summary>
 public sealed class PromptBatch
 {
+    /// <summary>Prompts per tile of the structure-of-arrays layout the samplers write and the fast engine reads.</summary>
+    internal const int TileLanes = 16;
+
+    private float[]? _tokens;
+    private readonly float[]? _tiles;
+    private readonly object _gate = new();
+
     /// <summary>Creates a batch over existing arrays (not copied).</summary>
     /// <param name="batchSize">B ≥ 1.</param>
     /// <param name="contextLength">N ≥ 1, the (maximum) number of context tokens.</param>
@@ -21,15 +28,27 @@ public sealed class PromptBatch
     /// <param name="targets">B values.</param>
     /// <param name="contextLengths">Optional per-prompt n_b in [1, N]; null means every prompt uses all N.</param>
     public PromptBatch(int batchSize, int contextLength, int dimension, float[] tokens, float[] targets, int[]? contextLengths = null)
+        : this(batchSize, contextLength, dimension, targets, contextLengths)
+    {
+        Guard.NotNull(tokens);
+        long expected = (long)batchSize * (contextLength + 1) * (dimension + 1);
+        Guard.That(tokens.Length == expected, nameof(tokens),
+            $"tokens must hold B·(N+1)·(d+1) = {expected} values for B={batchSize}, N={contextLength}, d={dimension}, but held {tokens.Length}.");
+        _tokens = tokens;
+    }
+
+    private PromptBatch(int batchSize, int contextLength, int dimension, float[] targets, int[]? contextLengths, float[] tiles)
+        : this(batchSize, contextLength, dimension, targets, contextLengths)
+    {
+        _tiles = tiles;
+    }
+
+    private PromptBatch(int batchSize, int contextLength, int dimension, float[] targets, int[]? contextLengths)
     {
         Guard.Positive(batchSize, nameof(batchSize));
         Guard.Positive(contextLength, nameof(contextLength));
         Guard.Positive(dimension, nameof(dimension));
-        Guard.NotNull(tokens);
         Guard.NotNull(targets);
-        long expected = (long)batchSize * (contextLength + 1) * (dimension + 1);
-        Guard.That(tokens.Length == expected, nameof(tokens),
-            $"tokens must hold B·(N+1)·(d+1) = {expected} values for B={batchSize}, N={contextLength}, d={dimension}, but held {tokens.Length}.");
         Guard.That(targets.Length == batchSize, nameof(targets),
             $"targets must hold B = {batchSize} values, but held {targets.Length}.");
         if (contextLengths is not null)
@@ -46,10 +65,17 @@ public sealed class PromptBatch
         BatchSize = batchSize;
         ContextLength = contextLength;
         Dimension = dimension;
-        Tokens = tokens;
         Targets = targets;
         ContextLengths = contextLengths;
     }
+
+    /// <summary>A batch stored as tiles of <see cref="TileLanes"/> prompts: value (tile, e, lane) at
+    /// [(tile·E + e)·TileLanes + lane] with E = (N+1)(d+1) entries per prompt; lanes past B are zero.</summary>
+    internal static PromptBatch FromTiles(int batchSize, int contextLength, int dimension, float[] tiles, float[] targets)
+        => new(batchSize, contextLength, dimension, targets, null, tiles);
+
+    /// <summary>The structure-of-arrays tiles when the batch was produced in that layout, else null.</summary>
+    internal float[]? Tiles => _tiles;
 
     /// <summary>B, the number of prompts.</summary>
     public int BatchSize { get; }
@@ -60,8 +86,18 @@ public sealed class PromptBatch
     /// <summary>d, the covariate dimension.</summary>
     public int Dimension { get; }
 
-    /// <summary>[B, N + 1, d + 1] row-major token values.</summary>
-    public float[] Tokens { get; }
+    /// <summary>[B, N + 1, d + 1] row-major token values (converted from the tile layout on first use).</summary>
+    public float[] Tokens
+    {
+        get
+        {
+            if (_tokens is not null) return _tokens;
+            lock (_gate)
+            {
+                return _tokens ??= Untile();
+            }
+        }
+    }
 
     /// <summary>[B] query targets y_q.</summary>
     public float[] Targets { get; }
@@ -89,6 +125,19 @@ public sealed class PromptBatch
             mask = torch.tensor(valid, new long[] { BatchSize, ContextLength }, device: device);
         }
         return new PromptTensors(tokens, targets, mask);
+    }
+
+    private float[] Untile()
+    {
+        int entries = PromptStride, lanes = TileLanes;
+        var tokens = new float[BatchSize * entries];
+        for (int b = 0; b < BatchSize; b++)
+        {
+            int tile = b / lanes, lane = b % lanes;
+            int source = tile * entries * lanes + lane, destination = b * entries;
+            for (int e = 0; e < entries; e++) tokens[destination + e] = _tiles![source + e * lanes];
+        }
+        return tokens;
     }
 
     /// <summary>The prompts [start, start + count) as a new batch (copies).</summary>

@@ -1,29 +1,38 @@
+using System.Numerics;
 using LinAttn.Internal;
 using LinAttn.Random;
 
 namespace LinAttn.Tasks;
 
 /// <summary>
-/// Draws batches of prompts for a <see cref="TaskOptions"/>. Prompt b of batch <c>index</c> under <c>seed</c> is drawn
-/// from its own counter-based stream (seed, purpose, index, b), so a batch is a pure function of those numbers:
-/// independent of thread count, and any batch can be redrawn alone.
+/// Draws batches of prompts for a <see cref="TaskOptions"/>, vectorised across prompts. Prompt b of batch <c>index</c>
+/// under <c>seed</c> is drawn from its own counter-based stream (seed, purpose, index, b), so a batch is a pure function of
+/// those numbers: independent of thread count and SIMD width, and any batch can be redrawn alone. The batch is produced
+/// in the structure-of-arrays layout the fast engine reads; <see cref="PromptBatch.Tokens"/> converts on first use.
 /// </summary>
-/// <remarks>Per prompt the draw order is: σ (if noisy), w*, then for each token (context then query) its covariate
-/// (and Gamma radius), then the context label noise.</remarks>
+/// <remarks>
+/// Per prompt the draw order is: σ (if noisy), w*, then for each token (context then query) its raw covariate, its Gamma
+/// radius (Gamma covariates) and, for context tokens of noisy tasks, the label noise. Normals come from Box–Muller with
+/// 24-bit uniforms (tails truncated at 5.77σ); Gamma radii from Marsaglia–Tsang with the U^(1/k) boost for k &lt; 1.
+/// </remarks>
 public sealed class PromptSampler
 {
-    private const int ParallelThreshold = 256;
+    private const int ParallelThreshold = 512;
     private readonly ReluFeatureMap? _featureMap;
-    private readonly double _gammaScale;
+    private readonly float[] _covarianceFactor;     // U D, row-major (Gaussian with covariance)
+    private readonly float[] _inverseFactor;        // U D⁻¹, row-major (weights from the inverse covariance)
+    private readonly float _gammaScale;
 
     /// <summary>Creates a sampler for <paramref name="task"/> (validated).</summary>
     public PromptSampler(TaskOptions task)
     {
         Guard.NotNull(task).Validate();
         Task = task;
-        _gammaScale = Math.Sqrt(10.0 / task.GammaShape);
+        _gammaScale = (float)Math.Sqrt(10.0 / task.GammaShape);
         if (task.Target == TargetFunction.RandomReluFeatures)
             _featureMap = new ReluFeatureMap(task.Dimension, task.FeatureHiddenWidth, task.FeatureMapSeed);
+        _covarianceFactor = task.Covariance is { } cov ? Factor(cov, s => s) : Array.Empty<float>();
+        _inverseFactor = task.WeightsFromInverseCovariance ? Factor(task.Covariance!, s => 1 / s) : Array.Empty<float>();
     }
 
     /// <summary>The task.</summary>
@@ -38,131 +47,183 @@ public sealed class PromptSampler
     public PromptBatch Sample(int batchSize, ulong seed, ulong purpose, ulong index, int? maxThreads = null)
     {
         Guard.Positive(batchSize, nameof(batchSize));
-        int n = Task.ContextLength, d = Task.Dimension;
-        int stride = (n + 1) * (d + 1);
-        var tokens = new float[batchSize * stride];
+        int n = Task.ContextLength, d = Task.Dimension, lanes = PromptBatch.TileLanes;
+        int tiles = (batchSize + lanes - 1) / lanes;
+        var soa = new float[tiles * (n + 1) * (d + 1) * lanes];
         var targets = new float[batchSize];
         int threads = Math.Min(maxThreads ?? Environment.ProcessorCount, Environment.ProcessorCount);
         if (batchSize < ParallelThreshold || threads <= 1)
         {
-            var scratch = new Scratch(d, Task.FeatureHiddenWidth);
-            for (int b = 0; b < batchSize; b++) SamplePrompt(seed, purpose, index, b, tokens.AsSpan(b * stride, stride), out targets[b], scratch);
+            var scratch = new Scratch(this);
+            for (int t = 0; t < tiles; t++) SampleTile(t, batchSize, seed, purpose, index, soa, targets, scratch);
         }
         else
         {
-            int chunk = (batchSize + threads - 1) / threads;
-            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, w =>
             {
-                var scratch = new Scratch(d, Task.FeatureHiddenWidth);
-                int end = Math.Min(batchSize, (t + 1) * chunk);
-                for (int b = t * chunk; b < end; b++) SamplePrompt(seed, purpose, index, b, tokens.AsSpan(b * stride, stride), out targets[b], scratch);
+                var scratch = new Scratch(this);
+                for (int t = w; t < tiles; t += threads) SampleTile(t, batchSize, seed, purpose, index, soa, targets, scratch);
             });
         }
-        return new PromptBatch(batchSize, n, d, tokens, targets);
+        return PromptBatch.FromTiles(batchSize, n, d, soa, targets);
     }
 
-    private sealed class Scratch(int d, int hidden)
+    private sealed class Scratch
     {
-        public readonly double[] W = new double[d];
-        public readonly double[] Raw = new double[d];
-        public readonly double[] X = new double[d];
-        public readonly double[] Features = new double[d];
-        public readonly double[] Hidden = new double[hidden];
+        public readonly ulong[] Keys = new ulong[Vector<float>.Count];
+        public readonly Vector<float>[] W, X, Hidden, Features;
+        public readonly float[] Lanes = new float[Vector<float>.Count];
+
+        public Scratch(PromptSampler sampler)
+        {
+            int d = sampler.Task.Dimension;
+            W = new Vector<float>[d];
+            X = new Vector<float>[d];
+            Features = new Vector<float>[d];
+            Hidden = new Vector<float>[sampler.Task.FeatureHiddenWidth];
+        }
     }
 
-    private void SamplePrompt(ulong seed, ulong purpose, ulong index, int b, Span<float> prompt, out float target, Scratch s)
+    // One tile of TileLanes prompts, in groups of Vector<float>.Count lanes.
+    private void SampleTile(int tile, int batchSize, ulong seed, ulong purpose, ulong index, float[] soa, float[] targets, Scratch s)
     {
-        var random = CounterRandom.For(seed, purpose, index, (ulong)b);
+        int lanes = PromptBatch.TileLanes, group = Vector<float>.Count;
+        for (int offset = 0; offset < lanes; offset += group)
+        {
+            int first = tile * lanes + offset;
+            if (first >= batchSize) break;
+            for (int j = 0; j < group; j++) s.Keys[j] = CounterRandom.Key(seed, purpose, index, (ulong)(first + j));
+            var random = new LaneRandom(s.Keys);
+            SampleGroup(ref random, tile, offset, first, batchSize, soa, targets, s);
+        }
+    }
+
+    private void SampleGroup(ref LaneRandom random, int tile, int offset, int first, int batchSize, float[] soa, float[] targets, Scratch s)
+    {
         TaskOptions task = Task;
-        int n = task.ContextLength, d = task.Dimension;
+        int n = task.ContextLength, d = task.Dimension, k = d + 1, lanes = PromptBatch.TileLanes, group = Vector<float>.Count;
+        int entries = (n + 1) * k;
+        var normals = new NormalQueue();
+        for (int j = 0; j < group; j++) s.Lanes[j] = first + j < batchSize ? 1f : 0f;
+        var inBatch = new Vector<float>(s.Lanes);     // zeroes lanes past the end of the batch
 
-        double sigma = NoiseSigma(ref random);
-        random.FillGaussian(s.W);
-        if (task.WeightsFromInverseCovariance) TransformWeights(s.W, s.Raw, task.Covariance!);
+        Vector<float> sigma = NoiseSigma(ref random, s);
+        for (int i = 0; i < d; i++) s.W[i] = normals.Next(ref random);
+        if (_inverseFactor.Length > 0) Transform(_inverseFactor, s.W, s.Features, d);
 
-        double label = 0;
-        for (int i = 0; i <= n; i++)
+        Span<float> tileData = soa.AsSpan(tile * entries * lanes, entries * lanes);
+        Vector<float> label = Vector<float>.Zero;
+        for (int t = 0; t <= n; t++)
         {
-            DrawCovariate(ref random, s);
-            Span<float> token = prompt.Slice(i * (d + 1), d + 1);
-            for (int j = 0; j < d; j++) token[j] = (float)s.X[j];
+            DrawCovariate(ref random, ref normals, s);
             label = Label(s);
-            token[d] = i < n ? (float)label : 0f;
+            for (int f = 0; f < d; f++) (s.X[f] * inBatch).CopyTo(tileData.Slice((t * k + f) * lanes + offset, group));
+            Vector<float> y = Vector<float>.Zero;
+            if (t < n)
+            {
+                y = label;
+                if (task.Noise.Kind != NoiseKind.None) y = Vector.FusedMultiplyAdd(sigma, normals.Next(ref random), y);
+            }
+            (y * inBatch).CopyTo(tileData.Slice((t * k + d) * lanes + offset, group));
         }
-        target = (float)label;
-
-        if (sigma > 0)
-        {
-            for (int i = 0; i < n; i++) prompt[i * (d + 1) + d] += (float)(sigma * random.NextGaussian());
-        }
+        for (int j = 0; j < group && first + j < batchSize; j++) targets[first + j] = label[j];
     }
 
-    private double NoiseSigma(ref CounterRandom random)
+    private Vector<float> NoiseSigma(ref LaneRandom random, Scratch s)
     {
         LabelNoise noise = Task.Noise;
-        return noise.Kind switch
+        var all = new Vector<int>(-1);
+        switch (noise.Kind)
         {
-            NoiseKind.Fixed => noise.Sigma,
-            NoiseKind.Uniform => noise.Sigma * random.NextDouble(),
-            NoiseKind.Categorical => noise.Choices[(int)(random.NextDouble() * noise.Choices.Count)],
-            _ => 0.0,
-        };
+            case NoiseKind.Fixed:
+                return new Vector<float>((float)noise.Sigma);
+            case NoiseKind.Uniform:
+                return random.NextUniform(all) * new Vector<float>((float)noise.Sigma);
+            case NoiseKind.Categorical:
+                Vector<float> u = random.NextUniform(all);
+                for (int j = 0; j < Vector<float>.Count; j++)
+                    s.Lanes[j] = (float)noise.Choices[Math.Min(noise.Choices.Count - 1, (int)(u[j] * noise.Choices.Count))];
+                return new Vector<float>(s.Lanes);
+            default:
+                return Vector<float>.Zero;
+        }
     }
 
-    private void DrawCovariate(ref CounterRandom random, Scratch s)
+    private void DrawCovariate(ref LaneRandom random, ref NormalQueue normals, Scratch s)
     {
         TaskOptions task = Task;
         int d = task.Dimension;
-        random.FillGaussian(s.Raw);
+        for (int i = 0; i < d; i++) s.X[i] = normals.Next(ref random);
         switch (task.Covariates)
         {
-            case CovariateDistribution.Gaussian when task.Covariance is { } cov:
-                for (int r = 0; r < d; r++)
-                {
-                    double sum = 0;
-                    for (int c = 0; c < d; c++) sum += cov.Rotation[r * d + c] * cov.Scales[c] * s.Raw[c];
-                    s.X[r] = sum;
-                }
+            case CovariateDistribution.Gaussian when _covarianceFactor.Length > 0:
+                Transform(_covarianceFactor, s.X, s.Features, d);
                 break;
             case CovariateDistribution.Gaussian:
-                s.Raw.CopyTo(s.X, 0);
                 break;
             default:
             {
-                double norm = 0;
-                for (int j = 0; j < d; j++) norm += s.Raw[j] * s.Raw[j];
-                double radius = 1.0 / Math.Sqrt(norm);
+                Vector<float> squared = Vector<float>.Zero;
+                for (int i = 0; i < d; i++) squared = Vector.FusedMultiplyAdd(s.X[i], s.X[i], squared);
+                Vector<float> scale = Vector<float>.One / Vector.SquareRoot(squared);
                 if (task.Covariates == CovariateDistribution.Gamma)
-                    radius *= Math.Sqrt(GammaSampler.Sample(ref random, task.GammaShape, _gammaScale));
-                for (int j = 0; j < d; j++) s.X[j] = s.Raw[j] * radius;
+                    scale *= Vector.SquareRoot(VectorGamma.Sample(ref random, (float)task.GammaShape) * new Vector<float>(_gammaScale));
+                for (int i = 0; i < d; i++) s.X[i] *= scale;
                 break;
             }
         }
     }
 
-    private double Label(Scratch s)
+    private Vector<float> Label(Scratch s)
     {
-        ReadOnlySpan<double> features = s.X;
+        Vector<float>[] features = s.X;
         if (_featureMap is not null)
         {
             _featureMap.Apply(s.X, s.Hidden, s.Features);
             features = s.Features;
         }
-        double y = 0;
-        for (int j = 0; j < features.Length; j++) y += s.W[j] * features[j];
+        Vector<float> y = Vector<float>.Zero;
+        for (int i = 0; i < features.Length; i++) y = Vector.FusedMultiplyAdd(s.W[i], features[i], y);
         return y;
     }
 
-    // w* = U D⁻¹ w_raw so that w* ~ N(0, Σ⁻¹).
-    private static void TransformWeights(double[] w, double[] scratch, CovarianceFactor cov)
+    // v ← M v for a row-major d×d matrix M (lane-wise).
+    private static void Transform(float[] matrix, Vector<float>[] v, Vector<float>[] scratch, int d)
     {
-        int d = w.Length;
         for (int r = 0; r < d; r++)
         {
-            double sum = 0;
-            for (int c = 0; c < d; c++) sum += cov.Rotation[r * d + c] * w[c] / cov.Scales[c];
+            Vector<float> sum = Vector<float>.Zero;
+            for (int c = 0; c < d; c++) sum = Vector.FusedMultiplyAdd(new Vector<float>(matrix[r * d + c]), v[c], sum);
             scratch[r] = sum;
         }
-        scratch.CopyTo(w, 0);
+        Array.Copy(scratch, v, d);
+    }
+
+    private static float[] Factor(CovarianceFactor cov, Func<double, double> scale)
+    {
+        int d = cov.Dimension;
+        var m = new float[d * d];
+        for (int r = 0; r < d; r++)
+            for (int c = 0; c < d; c++) m[r * d + c] = (float)(cov.Rotation[r * d + c] * scale(cov.Scales[c]));
+        return m;
+    }
+
+    // Box–Muller gives normals in pairs; the queue hands them out one at a time, in the same order for every lane.
+    private struct NormalQueue
+    {
+        private Vector<float> _spare;
+        private bool _hasSpare;
+
+        public Vector<float> Next(ref LaneRandom random)
+        {
+            if (_hasSpare)
+            {
+                _hasSpare = false;
+                return _spare;
+            }
+            random.NextNormalPair(new Vector<int>(-1), out Vector<float> first, out _spare);
+            _hasSpare = true;
+            return first;
+        }
     }
 }

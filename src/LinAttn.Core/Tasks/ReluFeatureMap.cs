@@ -46,6 +46,24 @@ public sealed class ReluFeatureMap
         }
     }
 
+    /// <summary>φ applied lane-wise (float32) to a block of covariates.</summary>
+    internal void Apply(System.Numerics.Vector<float>[] x, System.Numerics.Vector<float>[] hidden, System.Numerics.Vector<float>[] output)
+    {
+        int d = Dimension, h = HiddenWidth;
+        for (int j = 0; j < h; j++)
+        {
+            var sum = new System.Numerics.Vector<float>((float)_b1[j]);
+            for (int i = 0; i < d; i++) sum = System.Numerics.Vector.FusedMultiplyAdd(new System.Numerics.Vector<float>((float)_w1[j * d + i]), x[i], sum);
+            hidden[j] = System.Numerics.Vector.Max(sum, System.Numerics.Vector<float>.Zero);
+        }
+        for (int o = 0; o < d; o++)
+        {
+            var sum = new System.Numerics.Vector<float>((float)_b2[o]);
+            for (int j = 0; j < h; j++) sum = System.Numerics.Vector.FusedMultiplyAdd(new System.Numerics.Vector<float>((float)_w2[o * h + j]), hidden[j], sum);
+            output[o] = sum;
+        }
+    }
+
     private static double[] Uniform(ref CounterRandom random, int count, double bound)
     {
         var values = new double[count];

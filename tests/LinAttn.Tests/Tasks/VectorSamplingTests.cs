@@ -1,0 +1,111 @@
+using System.Numerics;
+using LinAttn.Random;
+using LinAttn.Tasks;
+
+namespace LinAttn.Tests.Tasks;
+
+/// <summary>The vectorised sampler's building blocks, and chi-square goodness of fit per covariate distribution.</summary>
+public sealed class VectorSamplingTests
+{
+    [Fact]
+    public void VectorLog_Exp_CosSin_MatchTheMathLibrary()
+    {
+        var random = CounterRandom.For(1, 2);
+        int lanes = Vector<float>.Count;
+        var values = new float[lanes];
+        double worstLog = 0, worstExp = 0, worstTrig = 0;
+        for (int trial = 0; trial < 20_000; trial++)
+        {
+            for (int j = 0; j < lanes; j++) values[j] = (float)Math.Max(1e-30, random.NextDouble());
+            var x = new Vector<float>(values);
+            Vector<float> log = VectorMath.Log(x);
+            Vector<float> exp = VectorMath.ExpNonPositive(x * new Vector<float>(-80f));
+            VectorMath.CosSinTurns(new Vector<float>(values.Select(v => v % 1f).ToArray()), out var cos, out var sin);
+            for (int j = 0; j < lanes; j++)
+            {
+                double u = values[j];
+                worstLog = Math.Max(worstLog, Math.Abs(log[j] - Math.Log(u)) / Math.Max(1e-3, Math.Abs(Math.Log(u))));
+                double e = Math.Exp(-80.0 * u);
+                worstExp = Math.Max(worstExp, Math.Abs(exp[j] - e) / e);
+                worstTrig = Math.Max(worstTrig, Math.Max(Math.Abs(cos[j] - Math.Cos(2 * Math.PI * u)), Math.Abs(sin[j] - Math.Sin(2 * Math.PI * u))));
+            }
+        }
+        Assert.True(worstLog < 1e-6, $"log {worstLog:E2}");
+        Assert.True(worstExp < 1e-5, $"exp {worstExp:E2}");   // e^(−80u): the argument itself is rounded to float
+        Assert.True(worstTrig < 1e-6, $"trig {worstTrig:E2}");
+    }
+
+    [Fact]
+    public void LaneStreams_AreTheScalarCounterStreams()
+    {
+        int lanes = Vector<float>.Count;
+        ulong[] keys = Enumerable.Range(0, lanes).Select(j => CounterRandom.Key(7, 2, 3, (ulong)j)).ToArray();
+        var vector = new LaneRandom(keys);
+        var scalar = keys.Select(k => new CounterRandom(k)).ToArray();
+        for (int draw = 0; draw < 100; draw++)
+        {
+            Vector<float> u = vector.NextUniform();
+            for (int j = 0; j < lanes; j++)
+                Assert.Equal((scalar[j].NextUInt64() >> 40) / (double)(1 << 24), (double)u[j]);
+        }
+    }
+
+    [Fact]
+    public void Gaussian_Coordinates_PassChiSquare()
+        => ChiSquare(new TaskOptions(), x => x[0], GaussianTests.NormalCdf);
+
+    [Fact]
+    public void Sphere_FirstCoordinate_PassesChiSquare()
+        // For d = 5 the first coordinate of a uniform point on S⁴ has density ∝ 1 − t² on [−1, 1].
+        => ChiSquare(new TaskOptions { Covariates = CovariateDistribution.Sphere }, x => x[0], t => (3 * t - t * t * t + 2) / 4);
+
+    [Theory]
+    [InlineData(2.5)]
+    [InlineData(0.1)]
+    public void Gamma_SquaredNorm_PassesChiSquare(double shape)
+    {
+        double scale = Math.Sqrt(10 / shape);   // ‖x‖² ~ Gamma(k, θ = √(10/k))
+        ChiSquare(new TaskOptions { Covariates = CovariateDistribution.Gamma, GammaShape = shape },
+            x => x.Sum(v => v * v), v => RegularizedLowerGamma(shape, v / scale));
+    }
+
+    // 20 bins equiprobable under the claimed CDF; df = 19, the 0.1% critical value is 43.8.
+    private static void ChiSquare(TaskOptions task, Func<double[], double> statistic, Func<double, double> cdf)
+    {
+        const int bins = 20;
+        PromptBatch batch = new PromptSampler(task).Sample(4000, 11, StreamPurpose.Evaluation, 0);
+        var counts = new int[bins];
+        int total = 0, k = task.Dimension + 1;
+        for (int t = 0; t < batch.BatchSize * (task.ContextLength + 1); t++)
+        {
+            double[] x = Enumerable.Range(0, task.Dimension).Select(j => (double)batch.Tokens[t * k + j]).ToArray();
+            double p = cdf(statistic(x));
+            counts[Math.Clamp((int)(p * bins), 0, bins - 1)]++;
+            total++;
+        }
+        double expected = total / (double)bins;
+        double chi2 = counts.Sum(c => (c - expected) * (c - expected) / expected);
+        Assert.True(chi2 < 43.8, $"χ² = {chi2:F1} over {bins} bins ({string.Join(",", counts)})");
+    }
+
+    // P(s, x) = γ(s, x)/Γ(s) by its power series (converges for all x; fine for the moderate x used here).
+    private static double RegularizedLowerGamma(double s, double x)
+    {
+        if (x <= 0) return 0;
+        double term = 1 / s, sum = term;
+        for (int n = 1; n < 10_000 && term > sum * 1e-16; n++)
+        {
+            term *= x / (s + n);
+            sum += term;
+        }
+        return Math.Exp(s * Math.Log(x) - x - LogGamma(s)) * sum;
+    }
+
+    private static double LogGamma(double x)
+    {
+        // Stirling series after shifting x above 10.
+        double shift = 0;
+        while (x < 10) shift -= Math.Log(x++);
+        return shift + (x - 0.5) * Math.Log(x) - x + 0.5 * Math.Log(2 * Math.PI) + 1 / (12 * x) - 1 / (360 * x * x * x) + 1 / (1260 * Math.Pow(x, 5));
+    }
+}
