@@ -10,6 +10,10 @@ switch (what)
     case "fast":
         FastEngineBenchmark.Run(new[] { 64, 1000, 10000 }, new[] { 1, 2 });
         break;
+    case "fast-variants":
+        foreach (var (p, h) in new[] { (LinAttn.Model.Parametrization.Restricted, 1), (LinAttn.Model.Parametrization.Full, 1), (LinAttn.Model.Parametrization.Restricted, 2) })
+            FastEngineBenchmark.Run(new[] { 1000 }, new[] { 1 }, p, h);
+        break;
     case "profile":
         ProfileStep.Run(args.Length > 1 ? int.Parse(args[1]) : 1000, args.Length > 2 ? int.Parse(args[2]) : 1);
         break;

@@ -14,7 +14,7 @@ namespace LinAttn.Engine;
 /// P̄_h += M̄ T_hᵀ (= M̄ Q_h S), Q̄_h += M̄ᵀ P_h S, S̄ ← Aᵀ S̄ A + Σ_h P_hᵀ M̄ Q_h, q̄ ← Aᵀ q̄.
 /// Parameter gradients accumulate lane-wise; the caller sums lanes once per step.
 /// </remarks>
-internal sealed class AttentionKernel<TOps, TVec, T>
+internal sealed class AttentionKernel<TOps, TVec, T> : IAttentionKernel<TOps, TVec, T>
     where TOps : struct, ISimdOps<TVec, T>
     where TVec : unmanaged
     where T : unmanaged
@@ -52,13 +52,9 @@ internal sealed class AttentionKernel<TOps, TVec, T>
         _w = new TVec[_kk];
         _qBar = new TVec[_k];
         _qBarNext = new TVec[_k];
-        Block = new PromptBlock<TOps, TVec, T>(dimension);
     }
 
-    /// <summary>The block of prompts the next forward reads (S₀, z_q, 1/n, targets, lane weights).</summary>
-    public PromptBlock<TOps, TVec, T> Block { get; }
-
-    /// <summary>Broadcasts P_full and Q_full ([L, H, k, k] each, row-major) into the lanes.</summary>
+    /// <inheritdoc />
     public void SetParameters(ReadOnlySpan<double> pFull, ReadOnlySpan<double> qFull)
     {
         for (int i = 0; i < _p.Length; i++)
@@ -68,14 +64,14 @@ internal sealed class AttentionKernel<TOps, TVec, T>
         }
     }
 
-    /// <summary>Zeroes the gradient accumulators.</summary>
+    /// <inheritdoc />
     public void ClearGradients()
     {
         Array.Clear(_gradP);
         Array.Clear(_gradQ);
     }
 
-    /// <summary>Adds the lane sums of the accumulators into <paramref name="gradP"/> and <paramref name="gradQ"/>.</summary>
+    /// <inheritdoc />
     public void AddGradientsTo(Span<double> gradP, Span<double> gradQ)
     {
         int width = TOps.Width;
@@ -92,11 +88,10 @@ internal sealed class AttentionKernel<TOps, TVec, T>
         }
     }
 
-    /// <summary>Forward pass over the block: returns ŷ per lane (and keeps what the backward needs).</summary>
-    public TVec Forward()
+    /// <inheritdoc />
+    public TVec Forward(PromptBlock<TOps, TVec, T> block)
     {
         int k = _k, kk = _kk;
-        PromptBlock<TOps, TVec, T> block = Block;
         Array.Copy(block.S0, _s, kk);
         Array.Copy(block.Query, _query, k);
         for (int l = 0; l < _layers; l++)
@@ -107,33 +102,30 @@ internal sealed class AttentionKernel<TOps, TVec, T>
             {
                 int offset = (l * _heads + h) * kk;
                 Span<TVec> t = _t.AsSpan(offset, kk);
-                MultiplyTransposed(s, _q.AsSpan(offset, kk), t);              // T = S Qᵀ
-                MultiplyAccumulate(_p.AsSpan(offset, kk), t, _m);             // M += P T
+                LaneMatrix<TOps, TVec, T>.MultiplyTransposed(k, s, _q.AsSpan(offset, kk), t);              // T = S Qᵀ
+                LaneMatrix<TOps, TVec, T>.MultiplyAccumulate(k, _p.AsSpan(offset, kk), t, _m);             // M += P T
             }
             for (int i = 0; i < kk; i++) a[i] = TOps.Mul(_m[i], block.InverseCount);
             for (int i = 0; i < k; i++) a[i * k + i] = TOps.Add(a[i * k + i], TOps.Broadcast(TOps.FromDouble(1)));
-            MultiplyVector(a, _query.AsSpan(l * k, k), _query.AsSpan((l + 1) * k, k));   // q ← A q
+            LaneMatrix<TOps, TVec, T>.MultiplyVector(k, a, _query.AsSpan(l * k, k), _query.AsSpan((l + 1) * k, k));   // q ← A q
             if (l + 1 < _layers)
             {
                 Span<TVec> u = _u.AsSpan(l * kk, kk);
-                Multiply(a, s, u);                                            // U = A S
-                MultiplyTransposedSymmetric(u, a, _s.AsSpan((l + 1) * kk, kk));  // S' = U Aᵀ
+                LaneMatrix<TOps, TVec, T>.Multiply(k, a, s, u);                                            // U = A S
+                LaneMatrix<TOps, TVec, T>.MultiplyTransposedSymmetric(k, u, a, _s.AsSpan((l + 1) * kk, kk));  // S' = U Aᵀ
             }
         }
         return TOps.Sub(TOps.Zero, _query[_layers * k + _d]);
     }
 
-    /// <summary>
-    /// Backward pass after <see cref="Forward"/>, with ē = ∂loss/∂ŷ per lane: accumulates the lane-wise gradients of
-    /// P_full and Q_full.
-    /// </summary>
-    public void Backward(TVec predictionGradient)
+    /// <inheritdoc />
+    public void Backward(PromptBlock<TOps, TVec, T> block, TVec predictionGradient)
     {
         int k = _k, kk = _kk;
         Array.Clear(_qBar);
         _qBar[_d] = TOps.Sub(TOps.Zero, predictionGradient);
         Array.Clear(_sBar);
-        TVec inverseCount = Block.InverseCount;
+        TVec inverseCount = block.InverseCount;
         for (int l = _layers - 1; l >= 0; l--)
         {
             Span<TVec> s = _s.AsSpan(l * kk, kk), a = _a.AsSpan(l * kk, kk);
@@ -146,15 +138,15 @@ internal sealed class AttentionKernel<TOps, TVec, T>
             {
                 for (int i = 0; i < k; i++)
                     for (int j = 0; j < k; j++) _sym[i * k + j] = TOps.Add(_sBar[i * k + j], _sBar[j * k + i]);
-                MultiplyAccumulate(_sym, _u.AsSpan(l * kk, kk), _bar);
+                LaneMatrix<TOps, TVec, T>.MultiplyAccumulate(k, _sym, _u.AsSpan(l * kk, kk), _bar);
             }
             if (l > 0)
             {
-                MultiplyTransposedVector(a, _qBar, _qBarNext);                 // q̄ ← Aᵀ q̄
+                LaneMatrix<TOps, TVec, T>.MultiplyTransposedVector(k, a, _qBar, _qBarNext);                 // q̄ ← Aᵀ q̄
                 if (hasSBar)
                 {
-                    Multiply(_sBar, a, _tmp);                                 // S̄ A
-                    MultiplyTransposeLeft(a, _tmp, _sBarNext);                // Aᵀ (S̄ A)
+                    LaneMatrix<TOps, TVec, T>.Multiply(k, _sBar, a, _tmp);                                 // S̄ A
+                    LaneMatrix<TOps, TVec, T>.MultiplyTransposeLeft(k, a, _tmp, _sBarNext);                // Aᵀ (S̄ A)
                 }
                 else
                 {
@@ -166,13 +158,13 @@ internal sealed class AttentionKernel<TOps, TVec, T>
             {
                 int offset = (l * _heads + h) * kk;
                 ReadOnlySpan<TVec> p = _p.AsSpan(offset, kk), qh = _q.AsSpan(offset, kk);
-                MultiplyTransposedAccumulate(_bar, _t.AsSpan(offset, kk), _gradP.AsSpan(offset, kk));   // P̄ += M̄ Tᵀ
-                Multiply(p, s, _v);                                                                   // V = P S
-                MultiplyTransposeLeftAccumulate(_bar, _v, _gradQ.AsSpan(offset, kk));                 // Q̄ += M̄ᵀ V
+                LaneMatrix<TOps, TVec, T>.MultiplyTransposedAccumulate(k, _bar, _t.AsSpan(offset, kk), _gradP.AsSpan(offset, kk));   // P̄ += M̄ Tᵀ
+                LaneMatrix<TOps, TVec, T>.Multiply(k, p, s, _v);                                                                   // V = P S
+                LaneMatrix<TOps, TVec, T>.MultiplyTransposeLeftAccumulate(k, _bar, _v, _gradQ.AsSpan(offset, kk));                 // Q̄ += M̄ᵀ V
                 if (l > 0)
                 {
-                    Multiply(_bar, qh, _w);                                                           // W = M̄ Q
-                    MultiplyTransposeLeftAccumulate(p, _w, _sBarNext);                                // S̄ += Pᵀ W
+                    LaneMatrix<TOps, TVec, T>.Multiply(k, _bar, qh, _w);                                                           // W = M̄ Q
+                    LaneMatrix<TOps, TVec, T>.MultiplyTransposeLeftAccumulate(k, p, _w, _sBarNext);                                // S̄ += Pᵀ W
                 }
             }
             if (l > 0)
@@ -180,158 +172,6 @@ internal sealed class AttentionKernel<TOps, TVec, T>
                 _qBarNext.AsSpan().CopyTo(_qBar);
                 _sBarNext.AsSpan().CopyTo(_sBar);
             }
-        }
-    }
-
-    // C = A B
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Multiply(ReadOnlySpan<TVec> a, ReadOnlySpan<TVec> b, Span<TVec> c)
-    {
-        int k = _k;
-        ref TVec ra = ref MemoryMarshal.GetReference(a);
-        ref TVec rb = ref MemoryMarshal.GetReference(b);
-        ref TVec rc = ref MemoryMarshal.GetReference(c);
-        for (int i = 0; i < k; i++)
-            for (int j = 0; j < k; j++)
-            {
-                TVec acc = TOps.Zero;
-                for (int m = 0; m < k; m++) acc = TOps.MulAdd(Unsafe.Add(ref ra, i * k + m), Unsafe.Add(ref rb, m * k + j), acc);
-                Unsafe.Add(ref rc, i * k + j) = acc;
-            }
-    }
-
-    // C += A B
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void MultiplyAccumulate(ReadOnlySpan<TVec> a, ReadOnlySpan<TVec> b, Span<TVec> c)
-    {
-        int k = _k;
-        ref TVec ra = ref MemoryMarshal.GetReference(a);
-        ref TVec rb = ref MemoryMarshal.GetReference(b);
-        ref TVec rc = ref MemoryMarshal.GetReference(c);
-        for (int i = 0; i < k; i++)
-            for (int j = 0; j < k; j++)
-            {
-                TVec acc = Unsafe.Add(ref rc, i * k + j);
-                for (int m = 0; m < k; m++) acc = TOps.MulAdd(Unsafe.Add(ref ra, i * k + m), Unsafe.Add(ref rb, m * k + j), acc);
-                Unsafe.Add(ref rc, i * k + j) = acc;
-            }
-    }
-
-    // C = A Bᵀ
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void MultiplyTransposed(ReadOnlySpan<TVec> a, ReadOnlySpan<TVec> b, Span<TVec> c)
-    {
-        int k = _k;
-        ref TVec ra = ref MemoryMarshal.GetReference(a);
-        ref TVec rb = ref MemoryMarshal.GetReference(b);
-        ref TVec rc = ref MemoryMarshal.GetReference(c);
-        for (int i = 0; i < k; i++)
-            for (int j = 0; j < k; j++)
-            {
-                TVec acc = TOps.Zero;
-                for (int m = 0; m < k; m++) acc = TOps.MulAdd(Unsafe.Add(ref ra, i * k + m), Unsafe.Add(ref rb, j * k + m), acc);
-                Unsafe.Add(ref rc, i * k + j) = acc;
-            }
-    }
-
-    // C += A Bᵀ
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void MultiplyTransposedAccumulate(ReadOnlySpan<TVec> a, ReadOnlySpan<TVec> b, Span<TVec> c)
-    {
-        int k = _k;
-        ref TVec ra = ref MemoryMarshal.GetReference(a);
-        ref TVec rb = ref MemoryMarshal.GetReference(b);
-        ref TVec rc = ref MemoryMarshal.GetReference(c);
-        for (int i = 0; i < k; i++)
-            for (int j = 0; j < k; j++)
-            {
-                TVec acc = Unsafe.Add(ref rc, i * k + j);
-                for (int m = 0; m < k; m++) acc = TOps.MulAdd(Unsafe.Add(ref ra, i * k + m), Unsafe.Add(ref rb, j * k + m), acc);
-                Unsafe.Add(ref rc, i * k + j) = acc;
-            }
-    }
-
-    // C = A Bᵀ where the result is known to be symmetric: the upper triangle is computed and mirrored.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void MultiplyTransposedSymmetric(ReadOnlySpan<TVec> a, ReadOnlySpan<TVec> b, Span<TVec> c)
-    {
-        int k = _k;
-        ref TVec ra = ref MemoryMarshal.GetReference(a);
-        ref TVec rb = ref MemoryMarshal.GetReference(b);
-        ref TVec rc = ref MemoryMarshal.GetReference(c);
-        for (int i = 0; i < k; i++)
-            for (int j = i; j < k; j++)
-            {
-                TVec acc = TOps.Zero;
-                for (int m = 0; m < k; m++) acc = TOps.MulAdd(Unsafe.Add(ref ra, i * k + m), Unsafe.Add(ref rb, j * k + m), acc);
-                Unsafe.Add(ref rc, i * k + j) = acc;
-                Unsafe.Add(ref rc, j * k + i) = acc;
-            }
-    }
-
-    // C = Aᵀ B
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void MultiplyTransposeLeft(ReadOnlySpan<TVec> a, ReadOnlySpan<TVec> b, Span<TVec> c)
-    {
-        int k = _k;
-        ref TVec ra = ref MemoryMarshal.GetReference(a);
-        ref TVec rb = ref MemoryMarshal.GetReference(b);
-        ref TVec rc = ref MemoryMarshal.GetReference(c);
-        for (int i = 0; i < k; i++)
-            for (int j = 0; j < k; j++)
-            {
-                TVec acc = TOps.Zero;
-                for (int m = 0; m < k; m++) acc = TOps.MulAdd(Unsafe.Add(ref ra, m * k + i), Unsafe.Add(ref rb, m * k + j), acc);
-                Unsafe.Add(ref rc, i * k + j) = acc;
-            }
-    }
-
-    // C += Aᵀ B
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void MultiplyTransposeLeftAccumulate(ReadOnlySpan<TVec> a, ReadOnlySpan<TVec> b, Span<TVec> c)
-    {
-        int k = _k;
-        ref TVec ra = ref MemoryMarshal.GetReference(a);
-        ref TVec rb = ref MemoryMarshal.GetReference(b);
-        ref TVec rc = ref MemoryMarshal.GetReference(c);
-        for (int i = 0; i < k; i++)
-            for (int j = 0; j < k; j++)
-            {
-                TVec acc = Unsafe.Add(ref rc, i * k + j);
-                for (int m = 0; m < k; m++) acc = TOps.MulAdd(Unsafe.Add(ref ra, m * k + i), Unsafe.Add(ref rb, m * k + j), acc);
-                Unsafe.Add(ref rc, i * k + j) = acc;
-            }
-    }
-
-    // y = A x
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void MultiplyVector(ReadOnlySpan<TVec> a, ReadOnlySpan<TVec> x, Span<TVec> y)
-    {
-        int k = _k;
-        ref TVec ra = ref MemoryMarshal.GetReference(a);
-        ref TVec rx = ref MemoryMarshal.GetReference(x);
-        ref TVec ry = ref MemoryMarshal.GetReference(y);
-        for (int i = 0; i < k; i++)
-        {
-            TVec acc = TOps.Zero;
-            for (int j = 0; j < k; j++) acc = TOps.MulAdd(Unsafe.Add(ref ra, i * k + j), Unsafe.Add(ref rx, j), acc);
-            Unsafe.Add(ref ry, i) = acc;
-        }
-    }
-
-    // y = Aᵀ x
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void MultiplyTransposedVector(ReadOnlySpan<TVec> a, ReadOnlySpan<TVec> x, Span<TVec> y)
-    {
-        int k = _k;
-        ref TVec ra = ref MemoryMarshal.GetReference(a);
-        ref TVec rx = ref MemoryMarshal.GetReference(x);
-        ref TVec ry = ref MemoryMarshal.GetReference(y);
-        for (int j = 0; j < k; j++)
-        {
-            TVec acc = TOps.Zero;
-            for (int i = 0; i < k; i++) acc = TOps.MulAdd(Unsafe.Add(ref ra, i * k + j), Unsafe.Add(ref rx, i), acc);
-            Unsafe.Add(ref ry, j) = acc;
         }
     }
 }

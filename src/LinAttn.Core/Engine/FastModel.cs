@@ -118,17 +118,16 @@ internal sealed class FastModel
 
     private static KernelWorker CreateWorker(ModelOptions options, SimdWidth width)
     {
-        int d = options.Dimension, l = options.Layers, h = options.Heads;
         bool use512 = width is SimdWidth.Auto or SimdWidth.Vector512 && Vector512.IsHardwareAccelerated;
         bool use256 = !use512 && width is SimdWidth.Auto or SimdWidth.Vector256 && Vector256.IsHardwareAccelerated;
         if (options.Precision == Precision.Float64)
         {
-            if (use512) return new KernelWorker<Double512, Vector512<double>, double>(d, l, h);
-            if (use256) return new KernelWorker<Double256, Vector256<double>, double>(d, l, h);
-            return new KernelWorker<DoubleScalar, double, double>(d, l, h);
+            if (use512) return new KernelWorker<Double512, Vector512<double>, double>(options);
+            if (use256) return new KernelWorker<Double256, Vector256<double>, double>(options);
+            return new KernelWorker<DoubleScalar, double, double>(options);
         }
-        if (use512) return new KernelWorker<Float512, Vector512<float>, float>(d, l, h);
-        if (use256) return new KernelWorker<Float256, Vector256<float>, float>(d, l, h);
-        return new KernelWorker<FloatScalar, float, float>(d, l, h);
+        if (use512) return new KernelWorker<Float512, Vector512<float>, float>(options);
+        if (use256) return new KernelWorker<Float256, Vector256<float>, float>(options);
+        return new KernelWorker<FloatScalar, float, float>(options);
     }
 }

@@ -1,4 +1,5 @@
 using LinAttn.Engine.Simd;
+using LinAttn.Model;
 using LinAttn.Tasks;
 
 namespace LinAttn.Engine;
@@ -24,9 +25,16 @@ internal sealed class KernelWorker<TOps, TVec, T> : KernelWorker
     where TVec : unmanaged
     where T : unmanaged
 {
-    private readonly AttentionKernel<TOps, TVec, T> _kernel;
+    private readonly IAttentionKernel<TOps, TVec, T> _kernel;
+    private readonly PromptBlock<TOps, TVec, T> _block;
 
-    public KernelWorker(int dimension, int layers, int heads) => _kernel = new AttentionKernel<TOps, TVec, T>(dimension, layers, heads);
+    public KernelWorker(ModelOptions options)
+    {
+        _kernel = options.Parametrization == Parametrization.Full
+            ? new AttentionKernel<TOps, TVec, T>(options.Dimension, options.Layers, options.Heads)
+            : new RestrictedKernel<TOps, TVec, T>(options.Dimension, options.Layers, options.Heads, options.Parametrization == Parametrization.Restricted);
+        _block = new PromptBlock<TOps, TVec, T>(options.Dimension);
+    }
 
     public override int Width => TOps.Width;
 
@@ -38,16 +46,16 @@ internal sealed class KernelWorker<TOps, TVec, T> : KernelWorker
         if (gradient) _kernel.ClearGradients();
         TVec squaredErrors = TOps.Zero;
         TVec twoScale = TOps.Broadcast(TOps.FromDouble(2 * gradientScale));
-        PromptBlock<TOps, TVec, T> block = _kernel.Block;
+        PromptBlock<TOps, TVec, T> block = _block;
         for (int b = start; b < end; b += TOps.Width)
         {
             block.Load(batch, b);
-            TVec prediction = _kernel.Forward();
+            TVec prediction = _kernel.Forward(block);
             TVec residual = TOps.Mul(TOps.Sub(prediction, block.Target), block.Weight);
             squaredErrors = TOps.MulAdd(residual, residual, squaredErrors);
             if (!predictions.IsEmpty)
                 for (int lane = 0; lane < block.Count; lane++) predictions[b + lane] = TOps.ToDouble(TOps.GetLane(prediction, lane));
-            if (gradient) _kernel.Backward(TOps.Mul(residual, twoScale));
+            if (gradient) _kernel.Backward(block, TOps.Mul(residual, twoScale));
         }
         if (gradient) _kernel.AddGradientsTo(gradP, gradQ);
         double sum = 0;
