@@ -1,6 +1,7 @@
 using LinAttn.Benchmarks;
 
-// Timed harness (medians over repeats). Run alone on the machine: dotnet run -c Release --project tests/LinAttn.Benchmarks -- [step]
+// Timed harness (medians over repeats). Run alone on the machine:
+//   dotnet run -c Release --project tests/LinAttn.Benchmarks -- <compare|step|fast|fast-variants|memory|flops|profile>
 string what = args.Length > 0 ? args[0] : "step";
 switch (what)
 {
@@ -14,11 +15,20 @@ switch (what)
         foreach (var (p, h) in new[] { (LinAttn.Model.Parametrization.Restricted, 1), (LinAttn.Model.Parametrization.Full, 1), (LinAttn.Model.Parametrization.Restricted, 2) })
             FastEngineBenchmark.Run(new[] { 1000 }, new[] { 1 }, p, h);
         break;
+    case "compare":
+        StepComparison.Run(new[] { 64, 1000, 4000, 10000 }, new[] { 1, 2 });
+        break;
+    case "memory":
+        MemoryBenchmark.Run(args.Length > 1 ? int.Parse(args[1]) : 10_000);
+        break;
+    case "flops":
+        FlopCount.Run();
+        break;
     case "profile":
         ProfileStep.Run(args.Length > 1 ? int.Parse(args[1]) : 1000, args.Length > 2 ? int.Parse(args[2]) : 1);
         break;
     default:
-        Console.Error.WriteLine($"unknown benchmark '{what}'. Known: step");
+        Console.Error.WriteLine($"unknown benchmark '{what}'. Known: compare, step, fast, fast-variants, memory, flops, profile");
         return 2;
 }
 return 0;

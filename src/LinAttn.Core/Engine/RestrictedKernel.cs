@@ -118,6 +118,7 @@ internal sealed class RestrictedKernel<TOps, TVec, T> : IAttentionKernel<TOps, T
             for (int h = 0; h < _heads; h++) LaneMatrix<TOps, TVec, T>.MultiplyVectorAccumulate(d, _q.AsSpan((l * _heads + h) * dd, dd), v, u);
             LaneMatrix<TOps, TVec, T>.Scale(u, inverseCount);                                                // u = (1/n) Σ Q_h v
             y = TOps.Add(y, LaneMatrix<TOps, TVec, T>.Dot(d, u, x));                                         // y_q += u·x_q
+            if (l + 1 == _layers) break;        // after the last layer only y_q is read: A, x_q, v, S_xx are not needed
             if (_hasP)
             {
                 _mat.AsSpan().Clear();
@@ -136,7 +137,6 @@ internal sealed class RestrictedKernel<TOps, TVec, T> : IAttentionKernel<TOps, T
             {
                 x.CopyTo(xNext);
             }
-            if (l + 1 < _layers)
             {
                 Span<TVec> w = _wState.AsSpan(l * d, d), vNext = _v.AsSpan((l + 1) * d, d), sNext = _s.AsSpan((l + 1) * dd, dd);
                 v.CopyTo(w);
@@ -178,8 +178,9 @@ internal sealed class RestrictedKernel<TOps, TVec, T> : IAttentionKernel<TOps, T
                 _uBar[i] = TOps.Mul(yBar, x[i]);
                 _xBarNext[i] = TOps.Mul(yBar, u[i]);
             }
-            // x_q' = A x_q: Ā = x̄' x_qᵀ, x̄ += Aᵀ x̄'.
-            if (_hasP)
+            // x_q' = A x_q: Ā = x̄' x_qᵀ, x̄ += Aᵀ x̄'. At the top layer x̄' = 0 (ŷ reads only y_q), so Ā = 0 there.
+            bool useA = _hasP && !top;
+            if (useA)
             {
                 _aBar.AsSpan().Clear();
                 LaneMatrix<TOps, TVec, T>.OuterAccumulate(d, _xBar, x, _aBar);
@@ -231,7 +232,7 @@ internal sealed class RestrictedKernel<TOps, TVec, T> : IAttentionKernel<TOps, T
                 if (!bottom) LaneMatrix<TOps, TVec, T>.MultiplyTransposedVectorAccumulate(d, _q.AsSpan(offset, dd), _uBar, _vBarNext);
             }
             // A = I + (1/n) Σ_h P_h S_xx Q_hᵀ: M̄ = Ā/n; P̄_h += M̄ T_hᵀ; Q̄_h += M̄ᵀ P_h S_xx; S̄ += P_hᵀ M̄ Q_h.
-            if (_hasP)
+            if (useA)
             {
                 LaneMatrix<TOps, TVec, T>.Scale(_aBar, inverseCount);
                 for (int h = 0; h < _heads; h++)
