@@ -43,4 +43,17 @@ public sealed class EngineSelectionTests : TorchTest
         Assert.Equal("Engine", e.ParamName);
         Assert.Contains("Relu", e.Message);
     }
+
+    [Fact]
+    public void TrainAll_GivesTheSameResultsAsSequentialRuns()
+    {
+        var specs = Enumerable.Range(0, 3).Select(seed => PaperPresets.Get("setting2", OptimizerKind.Adam, seed: (ulong)seed) is var s
+            ? s with { Training = s.Training with { Steps = 50, BatchSize = 64, EvaluateEvery = 25, Threads = 1 } }
+            : throw new InvalidOperationException()).ToList();
+        var completed = new System.Collections.Concurrent.ConcurrentBag<int>();
+        TrainingResult[] parallel = Runner.TrainAll(specs, 2, (i, _) => completed.Add(i));
+        Assert.Equal(new[] { 0, 1, 2 }, completed.OrderBy(i => i));
+        for (int i = 0; i < specs.Count; i++)
+            Assert.Equal(Runner.Train(specs[i]).FinalParameters, parallel[i].FinalParameters);
+    }
 }
