@@ -44,7 +44,7 @@ public sealed class AshaScheduler : ITrialScheduler
     {
         var rungs = new int[RungCount];
         for (int k = 0; k < RungCount; k++) rungs[k] = (int)Math.Round(maxSteps / Math.Pow(ReductionFactor, RungCount - 1 - k));
-        if (rungs[0] < 1)
+        if (maxSteps / Math.Pow(ReductionFactor, RungCount - 1) < 1)
             throw new ArgumentOutOfRangeException(nameof(maxSteps),
                 $"The smallest rung is {maxSteps} / {ReductionFactor}^{RungCount - 1} < 1 step: raise the steps per trial ({maxSteps}) or lower the rung count ({RungCount}).");
         return rungs;
