@@ -21,6 +21,23 @@ internal static class KernelCpuBenchmark
         var tokens = new PromptBatch(1000, 20, 5, tiles.Tokens, tiles.Targets);   // same data in the token layout
         ulong step = 1;
         Report("sample 1000 prompts", () => sampler.Sample(1000, 0, StreamPurpose.Training, step++, 1));
+        var source = new SyntheticBatchSource(sampler, 1000, 0, 1);
+        Report("sample 1000 prompts, reused buffers", () => source.Next((int)step++));
+        int lanes = System.Numerics.Vector<float>.Count;
+        var keys = Enumerable.Range(0, lanes).Select(i => (ulong)i * 977).ToArray();
+        var sink = new System.Numerics.Vector<float>[1];
+        Report("110k normals (LaneRandom only)", () =>
+        {
+            var random = new LaneRandom(keys);
+            var all = new System.Numerics.Vector<int>(-1);
+            var acc = System.Numerics.Vector<float>.Zero;
+            for (int i = 0; i < 110_000 / (2 * lanes); i++)
+            {
+                random.NextNormalPair(all, out var a, out var b);
+                acc += a + b;
+            }
+            sink[0] = acc;
+        });
         foreach (Parametrization p in new[] { Parametrization.Restricted, Parametrization.Full })
         {
             var options = spec.Model with { Parametrization = p };
