@@ -1,17 +1,20 @@
 using LinAttn.Benchmarks;
 
-// Timed harness (medians over repeats). Run alone on the machine: dotnet run -c Release --project tests/LinAttn.Benchmarks -- [step]
+// Timed harness (medians over repeats). Run alone on the machine: dotnet run -c Release --project tests/LinAttn.Benchmarks -- [step | mlnet [rows]]
 string what = args.Length > 0 ? args[0] : "step";
 switch (what)
 {
     case "step":
         TrainingStepBenchmark.Run(new[] { 64, 1000, 10000 }, new[] { 1, 2 });
         break;
+    case "mlnet":
+        MLNetScoringBenchmark.Run(args.Length > 1 ? int.Parse(args[1]) : 100_000);
+        break;
     case "profile":
         ProfileStep.Run(args.Length > 1 ? int.Parse(args[1]) : 1000, args.Length > 2 ? int.Parse(args[2]) : 1);
         break;
     default:
-        Console.Error.WriteLine($"unknown benchmark '{what}'. Known: step");
+        Console.Error.WriteLine($"unknown benchmark '{what}'. Known: step, mlnet, profile");
         return 2;
 }
 return 0;

@@ -13,6 +13,6 @@ public sealed class PaddedScoreMappingFactory : CustomMappingFactory<PaddedScore
     public override Action<PaddedScoreInput, ScoreOutput> GetMapping()
     {
         var cache = new ScorerCache();
-        return (input, output) => output.Score = cache.Get(input.Model).Score(input.Features, input.ContextLength);
+        return (input, output) => output.Score = cache.Get(input.Model).Score(in input.Features, input.ContextLength);
     }
 }

@@ -7,9 +7,10 @@ namespace LinAttn.MLNet.Persistence;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public class ScoreInput
 {
-    /// <summary>The prompt vector (hidden copy of the user's features column).</summary>
+    /// <summary>The prompt vector (hidden copy of the user's features column). A VBuffer, so ML.NET reuses its memory
+    /// from row to row instead of allocating an array per row.</summary>
     [ColumnName(ScoringContract.FeaturesColumn)]
-    public float[] Features = Array.Empty<float>();
+    public VBuffer<float> Features;
 
     /// <summary>The serialized model, from the value map.</summary>
     [ColumnName(ScoringContract.ModelColumn)]

@@ -14,6 +14,6 @@ public sealed class ScoreMappingFactory : CustomMappingFactory<ScoreInput, Score
     public override Action<ScoreInput, ScoreOutput> GetMapping()
     {
         var cache = new ScorerCache();
-        return (input, output) => output.Score = cache.Get(input.Model).Score(input.Features, null);
+        return (input, output) => output.Score = cache.Get(input.Model).Score(in input.Features, null);
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using LinAttn.MLNet.Internal;
 using LinAttn.MLNet.Scoring;
+using Microsoft.ML.Data;
 
 namespace LinAttn.MLNet.Persistence;
 
@@ -19,6 +20,15 @@ internal sealed class ScoringModel
     public ModelPayload Payload { get; }
 
     public PromptShape Shape { get; }
+
+    /// <summary>Scores one prompt held in an ML.NET vector (sparse vectors are densified).</summary>
+    public float Score(in VBuffer<float> features, float? contextLength)
+    {
+        if (features.IsDense) return Score(features.GetValues(), contextLength);
+        var dense = new float[features.Length];
+        features.CopyTo(dense);
+        return Score(dense, contextLength);
+    }
 
     /// <summary>Scores one prompt vector; <paramref name="contextLength"/> null means all N pairs are valid.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The vector has the wrong size or the context length is not an integer in [1, N].</exception>
