@@ -75,7 +75,7 @@ public sealed class BadInputTests : TorchTest, IClassFixture<TrainedModelFixture
     {
         SchemaError(_ml.Data.LoadFromEnumerable(new[] { new ScalarFeatureRow() }), Quick(), "feature column 'Features'", "expected known-size vector of Single", "got Single");
         SchemaError(_ml.Data.LoadFromEnumerable(new[] { new VariableFeatureRow() }), Quick(), "expected known-size vector of Single", "got Vector<Single>");
-        SchemaError(_ml.Data.LoadFromEnumerable(new[] { new DoubleFeatureRow() }), Quick(), "expected known-size vector of Single", "Double");
+        SchemaError(_ml.Data.LoadFromEnumerable(new[] { new DoubleFeatureRow() }), Quick(), "expected known-size vector of Single, got Vector<Double, 125>.");
     }
 
     [Fact]
@@ -88,8 +88,9 @@ public sealed class BadInputTests : TorchTest, IClassFixture<TrainedModelFixture
         PromptRow[] rows = PromptData.Rows(4, 1).Select(r => new PromptRow { Features = r.Features[..124], Label = r.Label }).ToArray();
         IDataView data = PromptData.ToDataView(_ml, rows, 124);
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => _ml.Regression.Trainers.LinearAttention(Quick()).Fit(data));
-        Assert.Contains("'Features' has 124 values", error.Message);
-        Assert.Contains("125 for n = 20", error.Message);
+        Assert.Equal("Feature column 'Features' has 124 values, but a prompt with d = 5 must have n(d+1)+d values for some n ≥ 1 " +
+            "(11 for n = 1, 17 for n = 2, 65 for n = 10, 125 for n = 20, ...). Check Dimension and the columns concatenated into 'Features'. (Parameter 'inputSchema')",
+            error.Message);
 
         var withN = Quick();
         withN.ContextLength = 19;
@@ -108,7 +109,7 @@ public sealed class BadInputTests : TorchTest, IClassFixture<TrainedModelFixture
         options.Dimension = null;
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => _ml.Regression.Trainers.LinearAttention(options).Fit(_fixture.Train));
         Assert.Equal("Dimension", error.ParamName);
-        Assert.Contains("(d = 5, n = 20)", error.Message);
+        Assert.StartsWith("Set Dimension (d) or ContextLength (n): a prompt of 125 values in column 'Features' fits (d = 1, n = 62), (d = 2, n = 41), (d = 5, n = 20)", error.Message);
     }
 
     [Theory]
@@ -160,6 +161,9 @@ public sealed class BadInputTests : TorchTest, IClassFixture<TrainedModelFixture
         Assert.Contains("[1, 20]", error.Message);
         options.ContextLengthColumnName = "Missing";
         SchemaError(_fixture.Train, options, "Could not find context length column 'Missing'");
+        IDataView textLength = _ml.Transforms.Conversion.ConvertType("N", "Label", Microsoft.ML.Data.DataKind.String).Fit(_fixture.Train).Transform(_fixture.Train);
+        options.ContextLengthColumnName = "N";
+        SchemaError(textLength, options, "Schema mismatch for context length column 'N': expected numeric scalar (e.g. Single or Int32), got String.");
     }
 
     public static TheoryData<string, Action<LinearAttentionRegressionTrainer.Options>> BadOptions => new()
