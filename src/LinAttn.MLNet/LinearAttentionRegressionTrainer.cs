@@ -59,17 +59,25 @@ public sealed partial class LinearAttentionRegressionTrainer : IEstimator<Linear
         long rows = DataViewBatchSource.CountRows(input, o.CancellationToken);
         if (rows == 0)
             throw new InvalidOperationException($"The training data has no rows: Fit needs at least one prompt in column '{o.FeatureColumnName}'.");
+        int previousThreads = torch.get_num_threads();
         if (o.NumberOfThreads is int threads) torch.set_num_threads(threads);
+        double[] final;
+        try
+        {
+            double[] theta = LinearTransformer.InitialParameters(model, (ulong)o.Seed);
+            if (pretrainingSampler is not null) theta = Pretrain(model, pretrainingSampler, theta);
 
-        double[] theta = LinearTransformer.InitialParameters(model, (ulong)o.Seed);
-        if (pretrainingSampler is not null) theta = Pretrain(model, pretrainingSampler, theta);
-
-        int batchSize = (int)Math.Min(o.BatchSize, rows);
-        int steps = o.NumberOfSteps ?? (int)Math.Min(int.MaxValue, Math.Ceiling(o.NumberOfEpochs * (double)rows / batchSize));
-        using var source = new DataViewBatchSource(input, shape, o.FeatureColumnName, o.LabelColumnName, o.ContextLengthColumnName, batchSize);
-        PromptBatch monitor = source.ReadFirst((int)Math.Min(rows, MonitorRows));
-        TrainingOptions training = o.ToTrainingOptions(steps, batchSize, monitor.BatchSize);
-        double[] final = Run(LinearAttentionTrainingPhase.Training, model, training, theta, source, monitor);
+            int batchSize = (int)Math.Min(o.BatchSize, rows);
+            int steps = o.NumberOfSteps ?? (int)Math.Min(int.MaxValue, Math.Ceiling(o.NumberOfEpochs * (double)rows / batchSize));
+            using var source = new DataViewBatchSource(input, shape, o.FeatureColumnName, o.LabelColumnName, o.ContextLengthColumnName, batchSize);
+            PromptBatch monitor = source.ReadFirst((int)Math.Min(rows, MonitorRows));
+            TrainingOptions training = o.ToTrainingOptions(steps, batchSize, monitor.BatchSize);
+            final = Run(LinearAttentionTrainingPhase.Training, model, training, theta, source, monitor);
+        }
+        finally
+        {
+            if (o.NumberOfThreads is not null) torch.set_num_threads(previousThreads);   // "during Fit" only
+        }
 
         var payload = new ModelPayload(model, shape.ContextLength, shape.Layout, o.FeatureColumnName, o.ContextLengthColumnName, final);
         return LinearAttentionRegressionTransformer.Create(payload, input, o.ScoreColumnName);

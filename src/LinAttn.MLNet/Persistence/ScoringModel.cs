@@ -42,9 +42,11 @@ internal sealed class ScoringModel
         if (contextLength is float length)
         {
             if (!(length >= 1 && length <= n) || length != MathF.Floor(length))
-                throw new ArgumentOutOfRangeException(Payload.ContextLengthColumnName,
-                    string.Create(CultureInfo.InvariantCulture,
-                        $"Column '{Payload.ContextLengthColumnName}' must hold a whole number of context pairs in [1, {n}], but held {length}."));
+            {
+                string name = Payload.ContextLengthColumnName ?? "contextLength";
+                throw new ArgumentOutOfRangeException(name, string.Create(CultureInfo.InvariantCulture,
+                    $"{(Payload.ContextLengthColumnName is null ? "contextLength" : $"Column '{name}'")} must hold a whole number of context pairs in [1, {n}], but held {length}."));
+            }
             n = (int)length;
         }
         int tokenCount = (shape.ContextLength + 1) * (shape.Dimension + 1);
