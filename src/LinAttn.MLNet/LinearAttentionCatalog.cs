@@ -24,7 +24,7 @@ public static class LinearAttentionCatalog
     /// <param name="batchSize">Prompts per step ≥ 1.</param>
     /// <param name="numberOfEpochs">Passes over the data ≥ 1.</param>
     /// <param name="pretrainingSteps">Steps of synthetic pre-training on Gaussian linear tasks with the data's d and N (0: none).</param>
-    /// <param name="seed">Seed of initialisation, pre-training and batch order.</param>
+    /// <param name="seed">Seed of the initialisation and of the pre-training prompts.</param>
     /// <example><code>
     /// var pipeline = mlContext.Transforms.Concatenate("Features", "ContextX", "ContextY", "QueryX")
     ///     .Append(mlContext.Regression.Trainers.LinearAttention(labelColumnName: "Label", featureColumnName: "Features",

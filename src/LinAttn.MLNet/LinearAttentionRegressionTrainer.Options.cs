@@ -144,7 +144,8 @@ public sealed partial class LinearAttentionRegressionTrainer
         /// linear noise-free targets (the paper's Setting 1 family).</summary>
         public TaskOptions? PretrainingTask { get; set; }
 
-        /// <summary>Seed of the initialisation, pre-training prompts and batch order. Range: ≥ 0. Default 0.</summary>
+        /// <summary>Seed of the initialisation and of the pre-training prompts (the user's rows are read in data order).
+        /// Range: ≥ 0. Default 0.</summary>
         public int Seed { get; set; }
 
         /// <summary>Torch device: "cpu" (default), "cuda", "cuda:1" (with a CUDA build of TorchSharp).</summary>
