@@ -1,7 +1,7 @@
 using LinAttn.Benchmarks;
 
 // Timed harness (medians over repeats). Run alone on the machine:
-//   dotnet run -c Release --project tests/LinAttn.Benchmarks -- <compare|step|fast|fast-variants|memory|flops|profile|automl>
+//   dotnet run -c Release --project tests/LinAttn.Benchmarks -- <compare|step|fast|fast-variants|memory|flops|kernel-cpu|mlnet [rows]|profile|automl [steps] [seeds]>
 string what = args.Length > 0 ? args[0] : "step";
 switch (what)
 {
@@ -24,6 +24,12 @@ switch (what)
     case "flops":
         FlopCount.Run();
         break;
+    case "kernel-cpu":
+        KernelCpuBenchmark.Run();
+        break;
+    case "mlnet":
+        MLNetScoringBenchmark.Run(args.Length > 1 ? int.Parse(args[1]) : 100_000);
+        break;
     case "profile":
         ProfileStep.Run(args.Length > 1 ? int.Parse(args[1]) : 1000, args.Length > 2 ? int.Parse(args[2]) : 1);
         break;
@@ -32,7 +38,7 @@ switch (what)
         return AutoMLQualityBenchmark.Run(args.Length > 1 ? int.Parse(args[1]) : 2000,
             (args.Length > 2 ? args[2] : "0,1,2").Split(',').Select(ulong.Parse).ToArray());
     default:
-        Console.Error.WriteLine($"unknown benchmark '{what}'. Known: compare, step, fast, fast-variants, memory, flops, profile, automl");
+        Console.Error.WriteLine($"unknown benchmark '{what}'. Known: compare, step, fast, fast-variants, memory, flops, kernel-cpu, mlnet, profile, automl");
         return 2;
 }
 return 0;

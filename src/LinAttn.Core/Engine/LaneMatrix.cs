@@ -21,12 +21,27 @@ internal static class LaneMatrix<TOps, TVec, T>
         ref TVec rb = ref MemoryMarshal.GetReference(b);
         ref TVec rc = ref MemoryMarshal.GetReference(c);
         for (int i = 0; i < k; i++)
-            for (int j = 0; j < k; j++)
+        {
+            int j = 0;
+            for (; j + 1 < k; j += 2)
+            {
+                TVec acc0 = TOps.Zero, acc1 = TOps.Zero;
+                    for (int m = 0; m < k; m++)
+                    {
+                        TVec shared = Unsafe.Add(ref ra, i * k + m);
+                        acc0 = TOps.MulAdd(shared, Unsafe.Add(ref rb, m * k + j), acc0);
+                        acc1 = TOps.MulAdd(shared, Unsafe.Add(ref rb, m * k + (j + 1)), acc1);
+                    }
+                    Unsafe.Add(ref rc, i * k + j) = acc0;
+                    Unsafe.Add(ref rc, i * k + (j + 1)) = acc1;
+            }
+            for (; j < k; j++)
             {
                 TVec acc = TOps.Zero;
                 for (int m = 0; m < k; m++) acc = TOps.MulAdd(Unsafe.Add(ref ra, i * k + m), Unsafe.Add(ref rb, m * k + j), acc);
-                Unsafe.Add(ref rc, i * k + j) = acc;
+                    Unsafe.Add(ref rc, i * k + j) = acc;
             }
+        }
     }
 
     // C += A B
@@ -37,12 +52,27 @@ internal static class LaneMatrix<TOps, TVec, T>
         ref TVec rb = ref MemoryMarshal.GetReference(b);
         ref TVec rc = ref MemoryMarshal.GetReference(c);
         for (int i = 0; i < k; i++)
-            for (int j = 0; j < k; j++)
+        {
+            int j = 0;
+            for (; j + 1 < k; j += 2)
+            {
+                TVec acc0 = Unsafe.Add(ref rc, i * k + j), acc1 = Unsafe.Add(ref rc, i * k + (j + 1));
+                    for (int m = 0; m < k; m++)
+                    {
+                        TVec shared = Unsafe.Add(ref ra, i * k + m);
+                        acc0 = TOps.MulAdd(shared, Unsafe.Add(ref rb, m * k + j), acc0);
+                        acc1 = TOps.MulAdd(shared, Unsafe.Add(ref rb, m * k + (j + 1)), acc1);
+                    }
+                    Unsafe.Add(ref rc, i * k + j) = acc0;
+                    Unsafe.Add(ref rc, i * k + (j + 1)) = acc1;
+            }
+            for (; j < k; j++)
             {
                 TVec acc = Unsafe.Add(ref rc, i * k + j);
                 for (int m = 0; m < k; m++) acc = TOps.MulAdd(Unsafe.Add(ref ra, i * k + m), Unsafe.Add(ref rb, m * k + j), acc);
-                Unsafe.Add(ref rc, i * k + j) = acc;
+                    Unsafe.Add(ref rc, i * k + j) = acc;
             }
+        }
     }
 
     // C = A Bᵀ
@@ -53,12 +83,27 @@ internal static class LaneMatrix<TOps, TVec, T>
         ref TVec rb = ref MemoryMarshal.GetReference(b);
         ref TVec rc = ref MemoryMarshal.GetReference(c);
         for (int i = 0; i < k; i++)
-            for (int j = 0; j < k; j++)
+        {
+            int j = 0;
+            for (; j + 1 < k; j += 2)
+            {
+                TVec acc0 = TOps.Zero, acc1 = TOps.Zero;
+                    for (int m = 0; m < k; m++)
+                    {
+                        TVec shared = Unsafe.Add(ref ra, i * k + m);
+                        acc0 = TOps.MulAdd(shared, Unsafe.Add(ref rb, j * k + m), acc0);
+                        acc1 = TOps.MulAdd(shared, Unsafe.Add(ref rb, (j + 1) * k + m), acc1);
+                    }
+                    Unsafe.Add(ref rc, i * k + j) = acc0;
+                    Unsafe.Add(ref rc, i * k + (j + 1)) = acc1;
+            }
+            for (; j < k; j++)
             {
                 TVec acc = TOps.Zero;
                 for (int m = 0; m < k; m++) acc = TOps.MulAdd(Unsafe.Add(ref ra, i * k + m), Unsafe.Add(ref rb, j * k + m), acc);
-                Unsafe.Add(ref rc, i * k + j) = acc;
+                    Unsafe.Add(ref rc, i * k + j) = acc;
             }
+        }
     }
 
     // C += A Bᵀ
@@ -69,12 +114,27 @@ internal static class LaneMatrix<TOps, TVec, T>
         ref TVec rb = ref MemoryMarshal.GetReference(b);
         ref TVec rc = ref MemoryMarshal.GetReference(c);
         for (int i = 0; i < k; i++)
-            for (int j = 0; j < k; j++)
+        {
+            int j = 0;
+            for (; j + 1 < k; j += 2)
+            {
+                TVec acc0 = Unsafe.Add(ref rc, i * k + j), acc1 = Unsafe.Add(ref rc, i * k + (j + 1));
+                    for (int m = 0; m < k; m++)
+                    {
+                        TVec shared = Unsafe.Add(ref ra, i * k + m);
+                        acc0 = TOps.MulAdd(shared, Unsafe.Add(ref rb, j * k + m), acc0);
+                        acc1 = TOps.MulAdd(shared, Unsafe.Add(ref rb, (j + 1) * k + m), acc1);
+                    }
+                    Unsafe.Add(ref rc, i * k + j) = acc0;
+                    Unsafe.Add(ref rc, i * k + (j + 1)) = acc1;
+            }
+            for (; j < k; j++)
             {
                 TVec acc = Unsafe.Add(ref rc, i * k + j);
                 for (int m = 0; m < k; m++) acc = TOps.MulAdd(Unsafe.Add(ref ra, i * k + m), Unsafe.Add(ref rb, j * k + m), acc);
-                Unsafe.Add(ref rc, i * k + j) = acc;
+                    Unsafe.Add(ref rc, i * k + j) = acc;
             }
+        }
     }
 
     // C = A Bᵀ where the result is known to be symmetric: the upper triangle is computed and mirrored.
@@ -85,13 +145,30 @@ internal static class LaneMatrix<TOps, TVec, T>
         ref TVec rb = ref MemoryMarshal.GetReference(b);
         ref TVec rc = ref MemoryMarshal.GetReference(c);
         for (int i = 0; i < k; i++)
-            for (int j = i; j < k; j++)
+        {
+            int j = i;
+            for (; j + 1 < k; j += 2)
+            {
+                TVec acc0 = TOps.Zero, acc1 = TOps.Zero;
+                    for (int m = 0; m < k; m++)
+                    {
+                        TVec shared = Unsafe.Add(ref ra, i * k + m);
+                        acc0 = TOps.MulAdd(shared, Unsafe.Add(ref rb, j * k + m), acc0);
+                        acc1 = TOps.MulAdd(shared, Unsafe.Add(ref rb, (j + 1) * k + m), acc1);
+                    }
+                    Unsafe.Add(ref rc, i * k + j) = acc0;
+                    Unsafe.Add(ref rc, j * k + i) = acc0;
+                    Unsafe.Add(ref rc, i * k + (j + 1)) = acc1;
+                    Unsafe.Add(ref rc, (j + 1) * k + i) = acc1;
+            }
+            for (; j < k; j++)
             {
                 TVec acc = TOps.Zero;
                 for (int m = 0; m < k; m++) acc = TOps.MulAdd(Unsafe.Add(ref ra, i * k + m), Unsafe.Add(ref rb, j * k + m), acc);
-                Unsafe.Add(ref rc, i * k + j) = acc;
-                Unsafe.Add(ref rc, j * k + i) = acc;
+                    Unsafe.Add(ref rc, i * k + j) = acc;
+                    Unsafe.Add(ref rc, j * k + i) = acc;
             }
+        }
     }
 
     // C = Aᵀ B
@@ -102,12 +179,27 @@ internal static class LaneMatrix<TOps, TVec, T>
         ref TVec rb = ref MemoryMarshal.GetReference(b);
         ref TVec rc = ref MemoryMarshal.GetReference(c);
         for (int i = 0; i < k; i++)
-            for (int j = 0; j < k; j++)
+        {
+            int j = 0;
+            for (; j + 1 < k; j += 2)
+            {
+                TVec acc0 = TOps.Zero, acc1 = TOps.Zero;
+                    for (int m = 0; m < k; m++)
+                    {
+                        TVec shared = Unsafe.Add(ref ra, m * k + i);
+                        acc0 = TOps.MulAdd(shared, Unsafe.Add(ref rb, m * k + j), acc0);
+                        acc1 = TOps.MulAdd(shared, Unsafe.Add(ref rb, m * k + (j + 1)), acc1);
+                    }
+                    Unsafe.Add(ref rc, i * k + j) = acc0;
+                    Unsafe.Add(ref rc, i * k + (j + 1)) = acc1;
+            }
+            for (; j < k; j++)
             {
                 TVec acc = TOps.Zero;
                 for (int m = 0; m < k; m++) acc = TOps.MulAdd(Unsafe.Add(ref ra, m * k + i), Unsafe.Add(ref rb, m * k + j), acc);
-                Unsafe.Add(ref rc, i * k + j) = acc;
+                    Unsafe.Add(ref rc, i * k + j) = acc;
             }
+        }
     }
 
     // C += Aᵀ B
@@ -118,12 +210,27 @@ internal static class LaneMatrix<TOps, TVec, T>
         ref TVec rb = ref MemoryMarshal.GetReference(b);
         ref TVec rc = ref MemoryMarshal.GetReference(c);
         for (int i = 0; i < k; i++)
-            for (int j = 0; j < k; j++)
+        {
+            int j = 0;
+            for (; j + 1 < k; j += 2)
+            {
+                TVec acc0 = Unsafe.Add(ref rc, i * k + j), acc1 = Unsafe.Add(ref rc, i * k + (j + 1));
+                    for (int m = 0; m < k; m++)
+                    {
+                        TVec shared = Unsafe.Add(ref ra, m * k + i);
+                        acc0 = TOps.MulAdd(shared, Unsafe.Add(ref rb, m * k + j), acc0);
+                        acc1 = TOps.MulAdd(shared, Unsafe.Add(ref rb, m * k + (j + 1)), acc1);
+                    }
+                    Unsafe.Add(ref rc, i * k + j) = acc0;
+                    Unsafe.Add(ref rc, i * k + (j + 1)) = acc1;
+            }
+            for (; j < k; j++)
             {
                 TVec acc = Unsafe.Add(ref rc, i * k + j);
                 for (int m = 0; m < k; m++) acc = TOps.MulAdd(Unsafe.Add(ref ra, m * k + i), Unsafe.Add(ref rb, m * k + j), acc);
-                Unsafe.Add(ref rc, i * k + j) = acc;
+                    Unsafe.Add(ref rc, i * k + j) = acc;
             }
+        }
     }
 
     // y = A x

@@ -15,33 +15,44 @@ internal struct LaneRandom
     private const float Inverse24 = 1f / (1 << 24);
     private static readonly int LongLanes = Vector<ulong>.Count;
 
-    // Vector<ulong> holds half as many lanes as Vector<float>: low half and high half.
-    private readonly Vector<ulong> _keyLow, _keyHigh;
-    private Vector<ulong> _counterLow, _counterHigh;
+    // Vector<ulong> holds half as many lanes as Vector<float>: low half and high half. The state is key + counter·γ,
+    // advanced by adding γ (no multiply).
+    private Vector<ulong> _stateLow, _stateHigh;
 
     public LaneRandom(ReadOnlySpan<ulong> keys)
     {
-        _keyLow = new Vector<ulong>(keys[..LongLanes]);
-        _keyHigh = new Vector<ulong>(keys.Slice(LongLanes, LongLanes));
-        _counterLow = Vector<ulong>.Zero;
-        _counterHigh = Vector<ulong>.Zero;
+        _stateLow = new Vector<ulong>(keys[..LongLanes]);
+        _stateHigh = new Vector<ulong>(keys.Slice(LongLanes, LongLanes));
     }
 
     /// <summary>Lanes per stream group (= <see cref="Vector{T}"/>.Count for float).</summary>
     public static int Lanes => Vector<float>.Count;
 
-    /// <summary>The next 24-bit integer per lane (the top bits of the next 64-bit value), advancing only lanes in
-    /// <paramref name="active"/> (all ones = every lane).</summary>
+    /// <summary>The next 64-bit value per lane, advancing only lanes in <paramref name="active"/> (all ones = every lane).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Next(Vector<int> active, out Vector<ulong> low, out Vector<ulong> high)
+    {
+        Vector.Widen(active, out Vector<long> activeLow, out Vector<long> activeHigh);      // −1 → all ones
+        _stateLow += new Vector<ulong>(Golden) & Vector.AsVectorUInt64(activeLow);
+        _stateHigh += new Vector<ulong>(Golden) & Vector.AsVectorUInt64(activeHigh);
+        low = Mix(_stateLow);
+        high = Mix(_stateHigh);
+    }
+
+    /// <summary>Bits [shift, shift + 24) of each lane's 64-bit value, as int lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<int> Bits24(Vector<ulong> low, Vector<ulong> high, int shift)
+    {
+        var mask = new Vector<ulong>(0xFFFFFF);
+        return Vector.AsVectorInt32(Vector.Narrow(Vector.ShiftRightLogical(low, shift) & mask, Vector.ShiftRightLogical(high, shift) & mask));
+    }
+
+    /// <summary>The top 24 bits of the next value per lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private Vector<int> Next24(Vector<int> active)
     {
-        Vector<int> step = Vector<int>.Zero - active;                                  // 1 where active
-        Vector.Widen(Vector.AsVectorUInt32(step), out Vector<ulong> stepLow, out Vector<ulong> stepHigh);
-        _counterLow += stepLow;
-        _counterHigh += stepHigh;
-        Vector<ulong> low = Mix(_keyLow + _counterLow * new Vector<ulong>(Golden));
-        Vector<ulong> high = Mix(_keyHigh + _counterHigh * new Vector<ulong>(Golden));
-        return Vector.AsVectorInt32(Vector.Narrow(Vector.ShiftRightLogical(low, 40), Vector.ShiftRightLogical(high, 40)));
+        Next(active, out Vector<ulong> low, out Vector<ulong> high);
+        return Bits24(low, high, 40);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -65,12 +76,18 @@ internal struct LaneRandom
     public Vector<float> NextUniformNonZero(Vector<int> active)
         => Vector.ConvertToSingle(Next24(active) + Vector<int>.One) * new Vector<float>(Inverse24);
 
-    /// <summary>Two independent N(0, 1) values per lane by Box–Muller (tails truncated at √(−2 ln 2⁻²⁴) ≈ 5.77).</summary>
+    /// <summary>
+    /// Two independent N(0, 1) values per lane by Box–Muller (tails truncated at √(−2 ln 2⁻²⁴) ≈ 5.77). One 64-bit value
+    /// per lane supplies both uniforms: bits 40–63 (plus one) for the radius, bits 16–39 for the angle.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void NextNormalPair(Vector<int> active, out Vector<float> first, out Vector<float> second)
     {
-        Vector<float> radius = Vector.SquareRoot(VectorMath.Log(NextUniformNonZero(active)) * new Vector<float>(-2f));
-        VectorMath.CosSinTurns(NextUniform(active), out Vector<float> cos, out Vector<float> sin);
+        Next(active, out Vector<ulong> low, out Vector<ulong> high);
+        Vector<float> u1 = Vector.ConvertToSingle(Bits24(low, high, 40) + Vector<int>.One) * new Vector<float>(Inverse24);
+        Vector<float> u2 = Vector.ConvertToSingle(Bits24(low, high, 16)) * new Vector<float>(Inverse24);
+        Vector<float> radius = Vector.SquareRoot(VectorMath.Log(u1) * new Vector<float>(-2f));
+        VectorMath.CosSinTurns(u2, out Vector<float> cos, out Vector<float> sin);
         first = radius * cos;
         second = radius * sin;
     }

@@ -47,10 +47,24 @@ public sealed class PromptSampler
     public PromptBatch Sample(int batchSize, ulong seed, ulong purpose, ulong index, int? maxThreads = null)
     {
         Guard.Positive(batchSize, nameof(batchSize));
+        return SampleInto(new float[TileValues(batchSize)], new float[batchSize], batchSize, seed, purpose, index, maxThreads);
+    }
+
+    /// <summary>Values in the tile layout for <paramref name="batchSize"/> prompts.</summary>
+    internal int TileValues(int batchSize)
+    {
+        int lanes = PromptBatch.TileLanes;
+        return (batchSize + lanes - 1) / lanes * (Task.ContextLength + 1) * (Task.Dimension + 1) * lanes;
+    }
+
+    /// <summary>Draws into caller-owned buffers (reused across steps by <c>SyntheticBatchSource</c>); the returned batch
+    /// is a view over them.</summary>
+    internal PromptBatch SampleInto(float[] soa, float[] targets, int batchSize, ulong seed, ulong purpose, ulong index, int? maxThreads)
+    {
         int n = Task.ContextLength, d = Task.Dimension, lanes = PromptBatch.TileLanes;
         int tiles = (batchSize + lanes - 1) / lanes;
-        var soa = new float[tiles * (n + 1) * (d + 1) * lanes];
-        var targets = new float[batchSize];
+        int tileValues = (n + 1) * (d + 1) * lanes;
+        if (batchSize % lanes != 0) Array.Clear(soa, (tiles - 1) * tileValues, tileValues);   // lanes past B stay zero
         int threads = Math.Min(maxThreads ?? Environment.ProcessorCount, Environment.ProcessorCount);
         if (batchSize < ParallelThreshold || threads <= 1)
         {

@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using LinAttn.Engine;
+using LinAttn.Model;
+using LinAttn.Random;
+using LinAttn.Tasks;
+using LinAttn.Training;
+
+namespace LinAttn.Benchmarks;
+
+/// <summary>
+/// Single-threaded CPU time (not wall time) per call of the fast engine's pieces at B = 1000: robust to other processes
+/// on a shared machine, for comparing kernel variants. Medians of 7 repeats.
+/// </summary>
+internal static class KernelCpuBenchmark
+{
+    public static void Run()
+    {
+        RunSpec spec = PaperPresets.Get("setting1", OptimizerKind.Adam);
+        var sampler = new PromptSampler(spec.Task);
+        PromptBatch tiles = sampler.Sample(1000, 0, StreamPurpose.Training, 0, 1);
+        var tokens = new PromptBatch(1000, 20, 5, tiles.Tokens, tiles.Targets);   // same data in the token layout
+        ulong step = 1;
+        Report("sample 1000 prompts", () => sampler.Sample(1000, 0, StreamPurpose.Training, step++, 1));
+        var source = new SyntheticBatchSource(sampler, 1000, 0, 1);
+        Report("sample 1000 prompts, reused buffers", () => source.Next((int)step++));
+        int lanes = System.Numerics.Vector<float>.Count;
+        var keys = Enumerable.Range(0, lanes).Select(i => (ulong)i * 977).ToArray();
+        var sink = new System.Numerics.Vector<float>[1];
+        Report("110k normals (LaneRandom only)", () =>
+        {
+            var random = new LaneRandom(keys);
+            var all = new System.Numerics.Vector<int>(-1);
+            var acc = System.Numerics.Vector<float>.Zero;
+            for (int i = 0; i < 110_000 / (2 * lanes); i++)
+            {
+                random.NextNormalPair(all, out var a, out var b);
+                acc += a + b;
+            }
+            sink[0] = acc;
+        });
+        foreach (Parametrization p in new[] { Parametrization.Restricted, Parametrization.Full })
+        {
+            var options = spec.Model with { Parametrization = p };
+            double[] theta = LinearTransformer.InitialParameters(options, 0);
+            var model = new FastModel(options, threads: 1);
+            var gradient = new double[theta.Length];
+            Report($"{p}: loss+gradient, tiles", () => model.LossAndGradient(theta, tiles, gradient));
+            Report($"{p}: loss+gradient, token layout", () => model.LossAndGradient(theta, tokens, gradient));
+            Report($"{p}: loss only, tiles", () => model.LossAndGradient(theta, tiles, Span<double>.Empty));
+        }
+    }
+
+    private static void Report(string name, Action action)
+    {
+        for (int i = 0; i < 20; i++) action();
+        var samples = new double[7];
+        using Process process = Process.GetCurrentProcess();
+        for (int r = 0; r < samples.Length; r++)
+        {
+            process.Refresh();
+            TimeSpan start = process.TotalProcessorTime;
+            const int calls = 200;
+            for (int i = 0; i < calls; i++) action();
+            process.Refresh();
+            samples[r] = (process.TotalProcessorTime - start).TotalSeconds / calls;
+        }
+        Array.Sort(samples);
+        Console.WriteLine($"{name,-40} {samples[3] * 1e6,8:F1} µs CPU (min {samples[0] * 1e6:F1}, max {samples[^1] * 1e6:F1})");
+    }
+}
