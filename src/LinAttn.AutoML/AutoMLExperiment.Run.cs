@@ -22,7 +22,7 @@ public sealed partial class AutoMLExperiment
             throw new ArgumentOutOfRangeException("totalSearchSteps",
                 $"The search budget ({budget} steps) is smaller than the smallest rung ({rungs[0]} steps): raise totalSearchSteps or lower stepsPerTrial.");
         var plan = new ExperimentPlan(_task, space, _seed, _stepsPerTrial, budget, _maxModels, _timeLimit, _maxConcurrent, _maxFailures,
-            _divergenceRatio, _metric, _tunerName == "default" ? $"default:{System.Text.Json.JsonSerializer.Serialize(_defaultTuner)}" : _tunerName, _studyName);
+            _divergenceRatio, _metric, _tunerName == "default" ? $"default:{System.Text.Json.JsonSerializer.Serialize(_defaultTuner)}" : _tunerName, _studyName, _labelVariance);
 
         var context = new SearchContext(space, _seed, _stepsPerTrial, rungs);
         ITuner tuner = _tunerFactory?.Invoke(context) ?? new DefaultSearchTuner(space, _defaultTuner, _seed, _stepsPerTrial, rungs);
@@ -38,7 +38,7 @@ public sealed partial class AutoMLExperiment
             var loop = new ExperimentLoop(plan, tuner, _scheduler, runner, _monitor, storage, storage.LoadTrials(_studyName));
             string? stop = await loop.RunAsync(cancellationToken).ConfigureAwait(false);
             IReadOnlyList<TrialResult> table = loop.Table;
-            return new ExperimentResult(_studyName, space, _task.Model, table, ResultBuilder.Summaries(space, table, _seed),
+            return new ExperimentResult(_studyName, space, _task, _export, table, ResultBuilder.Summaries(space, table, _seed),
                 ResultBuilder.Agreement(table, rungs), rungs, stop);
         }
         finally

@@ -57,6 +57,8 @@ public sealed partial class AutoMLExperiment
     private int _maxConcurrent = Math.Max(1, Environment.ProcessorCount);
     private int _maxFailures = Defaults.MaxConsecutiveFailures;
     private double? _divergenceRatio = Defaults.DivergenceLossRatio;
+    private ModelExport _export = ModelExport.Default;
+    private double? _labelVariance;
 
     /// <summary>Creates an experiment on <paramref name="task"/> (model, task and the training options trials keep;
     /// batch size, clipping and warm-up come from the shared options).</summary>
@@ -213,6 +215,13 @@ public sealed partial class AutoMLExperiment
     {
         Guard.Positive(failures, nameof(failures));
         _maxFailures = failures;
+        return this;
+    }
+
+    internal AutoMLExperiment WithExport(ModelExport export, double labelVariance)
+    {
+        _export = export;
+        _labelVariance = labelVariance;
         return this;
     }
 

@@ -16,7 +16,8 @@ internal sealed record ExperimentPlan(
     double? DivergenceLossRatio,
     RegressionMetric Metric,
     string TunerName,
-    string StudyName)
+    string StudyName,
+    double? LabelVariance = null)
 {
     /// <summary>The settings that must match for a study to be resumed (not concurrency, time limit or monitor).</summary>
     public string SettingsJson(IReadOnlyList<int> rungs) => System.Text.Json.JsonSerializer.Serialize(new

@@ -65,7 +65,14 @@ internal static class AutoMLQualityBenchmark
             pass &= ok;
             Console.WriteLine($"  {name}: grid best lr {grid[bestK]:G3} loss {gridBest:0.000e+0}; search lr {found.BestLearningRate:G3} loss {pickLoss:0.000e+0}" +
                               $" (ratio {ratio:F3}, {(ok ? "ok" : "FAIL")}); stable [{found.StableRange?.Low:G3}, {found.StableRange?.High:G3}], cliff {found.DivergenceCliff:G3}," +
-                              $" search steps {found.StepsSpent:N0}; confirmed {found.Confirmation?.Mean:0.000e+0} [{found.Confirmation?.Lower95:0.000e+0}, {found.Confirmation?.Upper95:0.000e+0}], P(best) {found.Confirmation?.ProbabilityBest:F3}");
+                              $" search steps {found.StepsSpent:N0}; confirmed median {found.Confirmation?.Median:0.000e+0}, mean {found.Confirmation?.Mean:0.000e+0} [{found.Confirmation?.Lower95:0.000e+0}, {found.Confirmation?.Upper95:0.000e+0}], diverged seeds {found.Confirmation?.DivergedSeeds}, P(best) {found.Confirmation?.ProbabilityBest:F3}");
+
+            // Early-rung vs final agreement, measured: every exploration trial's rate trained to T on the same seed.
+            var explored = search.Trials.Where(t => t.Parameter.Optimizer == name && t.Phase == TrialPhase.Exploration && double.IsFinite(t.LossAt(search.Rungs[0]))).ToList();
+            TrainingResult[] finals = Runner.TrainAll(explored.Select(t => Spec(Kinds[i], t.Parameter.LearningRate, steps, seed)).ToList(), maxParallel: 2);
+            var early = explored.Select(t => t.LossAt(search.Rungs[0])).ToList();
+            var final = finals.Select(f => f.Status == TrainingStatus.Completed ? f.History.FinalEvaluationLoss : double.PositiveInfinity).ToList();
+            Console.WriteLine($"  {name}: Spearman(loss at rung {search.Rungs[0]}, loss at {steps}) over its {explored.Count} exploration rates = {LinAttn.AutoML.Statistics.Spearman(early, final):F2}");
         }
         double share = search.SearchSteps / (double)gridSteps;
         bool budgetOk = share <= 0.30;

@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using LinAttn.AutoML.Internal;
+using LinAttn.MLNet;
 using LinAttn.Model;
+using LinAttn.Training;
 using Microsoft.ML;
 
 namespace LinAttn.AutoML;
@@ -14,12 +16,18 @@ namespace LinAttn.AutoML;
 /// </summary>
 public sealed class ExperimentResult
 {
-    internal ExperimentResult(string studyName, SearchSpace space, ModelOptions model, IReadOnlyList<TrialResult> trials,
+    private readonly RunSpec _task;
+    private readonly ModelExport _export;
+    private LinearAttentionRegressionTransformer? _bestModel;
+
+    internal ExperimentResult(string studyName, SearchSpace space, RunSpec task, ModelExport export, IReadOnlyList<TrialResult> trials,
         IReadOnlyList<OptimizerSummary> optimizers, IReadOnlyList<RankAgreement> agreement, IReadOnlyList<int> rungs, string? stopReason)
     {
         StudyName = studyName;
         SearchSpace = space;
-        Model = model;
+        Model = task.Model;
+        _task = task;
+        _export = export;
         Trials = trials;
         Optimizers = optimizers;
         RungAgreement = agreement;
@@ -72,9 +80,18 @@ public sealed class ExperimentResult
     /// <summary>The best trial's trained parameters θ (layout [L, H, m, k, k]); null when it did not complete its budget.</summary>
     public double[]? BestModelParameters => BestTrial?.FinalParameters;
 
-    /// <summary>A TorchSharp model holding the best trial's parameters.</summary>
+    /// <summary>
+    /// The best trial's trained model as an ML.NET transformer (ML.NET AutoML's <c>TrialResult.Model</c>): the savable
+    /// facade the ML.NET trainer returns, so it drops into a pipeline, saves and loads with <c>mlContext.Model</c> and scores
+    /// prompts (for an IDataView experiment: the training data's columns and layout; for a synthetic task: a "Features"
+    /// column in the interleaved layout). Null when no trial completed its full budget.
+    /// </summary>
+    public LinearAttentionRegressionTransformer? BestModel
+        => _bestModel ??= BestModelParameters is double[] theta ? BestModelFactory.Create(_task, theta, _export) : null;
+
+    /// <summary>A TorchSharp module holding the best trial's parameters.</summary>
     /// <exception cref="InvalidOperationException">No trial completed its full budget.</exception>
-    public LinearTransformer CreateBestModel(TorchSharp.torch.Device? device = null)
+    public LinearTransformer CreateBestModule(TorchSharp.torch.Device? device = null)
         => new(Model, BestModelParameters ?? throw new InvalidOperationException("No trial completed its full budget, so there is no trained model."), device);
 
     /// <summary>The trials as flat rows.</summary>

@@ -26,7 +26,7 @@ internal static class ResultBuilder
             {
                 var losses = confirmations[i].Select(FinalLoss).ToList();
                 var (mean, sd, lo, hi) = Statistics.MeanInterval(losses);
-                stats = new ConfirmationStatistics(losses, mean, sd, lo, hi, pBest[i]);
+                stats = new ConfirmationStatistics(losses, losses.Count(l => !double.IsFinite(l)), Statistics.Median(losses), mean, sd, lo, hi, pBest[i]);
             }
             var curve = search.Select(t => new SensitivityPoint(t.Parameter.LearningRate, t.Steps,
                     t.Status == TrialStatus.Diverged ? double.NaN : t.Rungs.Count > 0 ? t.Rungs[^1].Loss : double.NaN, t.Status, t.TrialId, t.Phase))
@@ -47,7 +47,7 @@ internal static class ResultBuilder
                 ConfirmationSteps = mine.Where(t => t.Phase == TrialPhase.Confirmation).Sum(t => (long)t.Steps),
             });
         }
-        var ranked = list.OrderBy(s => confirmed ? s.Confirmation!.Mean : s.BestLoss).ThenBy(s => s.Name, StringComparer.Ordinal).ToList();
+        var ranked = list.OrderBy(s => confirmed ? s.Confirmation!.Median : double.IsNaN(s.BestLoss) ? double.PositiveInfinity : s.BestLoss).ThenBy(s => s.Name, StringComparer.Ordinal).ToList();
         return ranked.Select((s, k) => new OptimizerSummary
         {
             Name = s.Name, Kind = s.Kind, BestTrial = s.BestTrial, Confirmation = s.Confirmation, SensitivityCurve = s.SensitivityCurve,

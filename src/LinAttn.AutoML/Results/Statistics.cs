@@ -59,8 +59,17 @@ internal static class Statistics
         return (mean, sd, mean - half, mean + half);
     }
 
-    /// <summary>P(candidate c has the lowest mean) under a paired bootstrap of the seeds: every resample draws the same
-    /// seed indices for all candidates. A non-finite loss counts as +∞.</summary>
+    /// <summary>The median, a non-finite value counting as +∞.</summary>
+    public static double Median(IReadOnlyList<double> values)
+    {
+        if (values.Count == 0) return double.NaN;
+        double[] v = values.Select(x => double.IsFinite(x) ? x : double.PositiveInfinity).OrderBy(x => x).ToArray();
+        int n = v.Length;
+        return n % 2 == 1 ? v[n / 2] : double.IsPositiveInfinity(v[n / 2]) ? double.PositiveInfinity : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+    }
+
+    /// <summary>P(candidate c has the lowest median) under a paired bootstrap of the seeds: every resample draws the same
+    /// seed indices for all candidates. A non-finite loss counts as +∞; ties go to the earlier candidate.</summary>
     public static double[] ProbabilityBest(IReadOnlyList<IReadOnlyList<double>> lossesBySeed, ulong seed)
     {
         int c = lossesBySeed.Count;
@@ -74,14 +83,13 @@ internal static class Statistics
             var pick = new int[n];
             for (int i = 0; i < n; i++) pick[i] = (int)(random.NextDouble() * n);
             int best = 0;
-            double bestMean = double.PositiveInfinity;
+            double bestMedian = double.PositiveInfinity;
             for (int k = 0; k < c; k++)
             {
-                double sum = 0;
-                foreach (int i in pick) sum += double.IsFinite(lossesBySeed[k][i]) ? lossesBySeed[k][i] : double.PositiveInfinity;
-                if (sum < bestMean)
+                double median = Median(pick.Select(i => lossesBySeed[k][i]).ToArray());
+                if (median < bestMedian)
                 {
-                    bestMean = sum;
+                    bestMedian = median;
                     best = k;
                 }
             }

@@ -147,7 +147,7 @@ internal sealed class ExperimentLoop
         {
             TrialId = r.TrialId, Parameter = r.Parameter, Phase = r.Phase, SeedIndex = r.SeedIndex, MaxSteps = r.MaxSteps, Status = r.Status,
             Steps = r.Status == TrialStatus.Failed || r.Status == TrialStatus.Cancelled ? Math.Max(r.Steps, prev?.Steps ?? 0) : r.Steps,
-            Loss = r.Loss, Metric = Metrics.From(_plan.Metric, r.Loss, _plan.Task),
+            Loss = r.Loss, Metric = Metrics.From(_plan.Metric, r.Loss, _plan.Task, _plan.LabelVariance),
             InitialLoss = double.IsFinite(r.InitialLoss) ? r.InitialLoss : prev?.InitialLoss ?? double.NaN,
             DivergedAtStep = r.DivergedAtStep, Rungs = rungs, Message = r.Message, Exception = r.Exception,
             WallSeconds = (prev?.WallSeconds ?? 0) + (ReferenceEquals(r, _stored.GetValueOrDefault(r.TrialId)) ? 0 : r.WallSeconds),

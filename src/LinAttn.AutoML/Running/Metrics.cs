@@ -6,10 +6,10 @@ namespace LinAttn.AutoML;
 internal static class Metrics
 {
     /// <summary>The metric from the MSE (R² uses the label variance of the task's evaluation batch).</summary>
-    public static double From(RegressionMetric metric, double mse, RunSpec task) => metric switch
+    public static double From(RegressionMetric metric, double mse, RunSpec task, double? labelVariance = null) => metric switch
     {
         RegressionMetric.RootMeanSquaredError => Math.Sqrt(mse),
-        RegressionMetric.RSquared => 1.0 - mse / LabelVariance(task),
+        RegressionMetric.RSquared => 1.0 - mse / (labelVariance ?? LabelVariance(task)),
         _ => mse,
     };
 

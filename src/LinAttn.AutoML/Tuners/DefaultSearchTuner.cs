@@ -82,7 +82,8 @@ internal sealed class DefaultSearchTuner : ITuner
         {
             case Stage.Probe:
                 if (Widen()) return true;
-                foreach (OptimizerSpace o in _space.Optimizers) _range[o.Name] = LearningRateProbe.ExplorationRange(o, Probes(o.Name), _options.ExplorationHalfWidthDecades);
+                foreach (OptimizerSpace o in _space.Optimizers) _range[o.Name] = LearningRateProbe.ExplorationRange(o, Probes(o.Name), _options.ExplorationHalfWidthDecades,
+                    _options.ExplorationShiftDecades, _options.CliffSafetyFactor);
                 var cubes = _space.Optimizers.ToDictionary(o => o.Name, o => ExplorationCube(_space.DimensionsOf(o.Name).Count));
                 for (int i = 0; i < _options.ExplorationPoints; i++)
                 {

@@ -35,16 +35,18 @@ internal static class LearningRateProbe
         return diverged.Count > 0 ? diverged.Min() : null;
     }
 
-    /// <summary>[best / 10^w, min(best · 10^w, cliff)] on a log scale; the prior when no probe completed.</summary>
-    public static Dimension ExplorationRange(OptimizerSpace optimizer, IReadOnlyList<TrialResult> probes, double halfWidthDecades)
+    /// <summary>[c / 10^w, min(c · 10^w, cliff / f)] on a log scale with c = best probe rate / 10^s; the prior when no
+    /// probe completed.</summary>
+    public static Dimension ExplorationRange(OptimizerSpace optimizer, IReadOnlyList<TrialResult> probes, double halfWidthDecades,
+        double shiftDecades = 0, double cliffSafetyFactor = 1)
     {
         Dimension prior = optimizer.LearningRate;
         TrialResult? best = BestProbe(probes);
         if (best is null) return prior;
-        double c = best.Parameter.LearningRate, w = Math.Pow(10, halfWidthDecades);
+        double c = best.Parameter.LearningRate / Math.Pow(10, shiftDecades), w = Math.Pow(10, halfWidthDecades);
         double lo = c / w, hi = c * w;
-        if (Cliff(probes) is double cliff) hi = Math.Min(hi, cliff);
+        if (Cliff(probes) is double cliff) hi = Math.Min(hi, cliff / cliffSafetyFactor);
         if (hi <= lo) hi = lo * w;
-        return prior.WithRange(lo, hi) with { Default = c };
+        return prior.WithRange(lo, hi) with { Default = Math.Clamp(c, lo, hi) };
     }
 }

@@ -16,17 +16,19 @@ internal static class TuneReport
                       $"{result.ConfirmationSteps:N0} confirmation steps; rungs {string.Join(", ", result.Rungs)}.");
         if (result.StopReason is not null) md.AppendLine().AppendLine($"**Stopped early:** {result.StopReason}");
         md.AppendLine().AppendLine("## Ranking").AppendLine();
-        md.AppendLine("| rank | optimizer | best lr | search loss | confirmed mean | 95% interval | P(best) | stable lr range | divergence cliff | search steps |");
-        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
+        md.AppendLine("| rank | optimizer | best lr | search loss | confirmed median | mean | 95% interval | diverged seeds | P(best) | stable lr range | divergence cliff | search steps |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (OptimizerSummary o in result.Optimizers)
         {
             ConfirmationStatistics? c = o.Confirmation;
-            md.AppendLine($"| {o.Rank} | {o.Name} | {G(o.BestLearningRate)} | {E(o.BestLoss)} | {(c is null ? "-" : E(c.Mean))} | " +
-                          $"{(c is null ? "-" : $"[{E(c.Lower95)}, {E(c.Upper95)}]")} | {(c is null ? "-" : c.ProbabilityBest.ToString("F3", CultureInfo.InvariantCulture))} | " +
+            md.AppendLine($"| {o.Rank} | {o.Name} | {G(o.BestLearningRate)} | {E(o.BestLoss)} | {(c is null ? "-" : E(c.Median))} | {(c is null ? "-" : E(c.Mean))} | " +
+                          $"{(c is null ? "-" : $"[{E(c.Lower95)}, {E(c.Upper95)}]")} | {(c is null ? "-" : $"{c.DivergedSeeds}/{c.Losses.Count}")} | {(c is null ? "-" : c.ProbabilityBest.ToString("F3", CultureInfo.InvariantCulture))} | " +
                           $"{(o.StableRange is { } r ? $"[{G(r.Low)}, {G(r.High)}]" : "-")} | {(o.DivergenceCliff is double d ? G(d) : "none seen")} | {o.StepsSpent:N0} |");
         }
         md.AppendLine().AppendLine("Confirmed losses come from fresh seeds (1..K, the same for every optimizer), so the winner's selection " +
-                                   "on the search seed does not bias them. P(best) is a paired bootstrap over those seeds.");
+                                   "on the search seed does not bias them. Optimizers are ranked by the median (a diverged seed counts as +∞); the mean and its " +
+                                   "Student-t interval are over the finite seeds. P(best) is the share of paired bootstrap resamples of the seeds in which " +
+                                   "the optimizer has the lowest median.");
         md.AppendLine().AppendLine("## Rung agreement (Spearman)").AppendLine();
         md.AppendLine("| from rung | to rung | ρ | trials |").AppendLine("|---|---|---|---|");
         foreach (RankAgreement a in result.RungAgreement)

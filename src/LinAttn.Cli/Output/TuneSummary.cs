@@ -9,14 +9,14 @@ internal static class TuneSummary
 {
     public static void Write(IAnsiConsole console, ExperimentResult result, string reportPath)
     {
-        var table = new Table().AddColumns("rank", "optimizer", "best lr", "search loss", Markup.Escape("confirmed mean [95% CI]"), "P(best)", "cliff", "steps");
+        var table = new Table().AddColumns("rank", "optimizer", "best lr", "search loss", Markup.Escape("confirmed median | mean [95% CI] | diverged"), "P(best)", "cliff", "steps");
         foreach (OptimizerSummary o in result.Optimizers)
         {
             ConfirmationStatistics? c = o.Confirmation;
             string[] cells =
             {
                 o.Rank.ToString(CultureInfo.InvariantCulture), o.Name, G(o.BestLearningRate), E(o.BestLoss),
-                c is null ? "-" : $"{E(c.Mean)} [{E(c.Lower95)}, {E(c.Upper95)}]",
+                c is null ? "-" : $"{E(c.Median)} | {E(c.Mean)} [{E(c.Lower95)}, {E(c.Upper95)}] | {c.DivergedSeeds}/{c.Losses.Count}",
                 c is null ? "-" : c.ProbabilityBest.ToString("F2", CultureInfo.InvariantCulture),
                 o.DivergenceCliff is double d ? G(d) : "-", o.StepsSpent.ToString("N0", CultureInfo.InvariantCulture),
             };
