@@ -15,6 +15,7 @@ public static class Program
     {
         var root = new RootCommand("linattn: train and study linear-attention in-context regressors (Ahn et al., ICLR 2024).");
         root.Subcommands.Add(TrainCommand.Create(console));
+        root.Subcommands.Add(TuneCommand.Create(console));
         return root.Parse(args).InvokeAsync();
     }
 }

@@ -1,7 +1,7 @@
 using LinAttn.Benchmarks;
 
 // Timed harness (medians over repeats). Run alone on the machine:
-//   dotnet run -c Release --project tests/LinAttn.Benchmarks -- <compare|step|fast|fast-variants|memory|flops|kernel-cpu|mlnet [rows]|profile>
+//   dotnet run -c Release --project tests/LinAttn.Benchmarks -- <compare|step|fast|fast-variants|memory|flops|kernel-cpu|mlnet [rows]|profile|automl [steps] [seeds]>
 string what = args.Length > 0 ? args[0] : "step";
 switch (what)
 {
@@ -33,8 +33,12 @@ switch (what)
     case "profile":
         ProfileStep.Run(args.Length > 1 ? int.Parse(args[1]) : 1000, args.Length > 2 ? int.Parse(args[2]) : 1);
         break;
+    case "automl":
+        // automl [steps per trial, default 2000] [seeds, default 0,1,2]
+        return AutoMLQualityBenchmark.Run(args.Length > 1 ? int.Parse(args[1]) : 2000,
+            (args.Length > 2 ? args[2] : "0,1,2").Split(',').Select(ulong.Parse).ToArray());
     default:
-        Console.Error.WriteLine($"unknown benchmark '{what}'. Known: compare, step, fast, fast-variants, memory, flops, kernel-cpu, mlnet, profile");
+        Console.Error.WriteLine($"unknown benchmark '{what}'. Known: compare, step, fast, fast-variants, memory, flops, kernel-cpu, mlnet, profile, automl");
         return 2;
 }
 return 0;

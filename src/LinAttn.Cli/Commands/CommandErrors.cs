@@ -23,6 +23,11 @@ internal static class CommandErrors
             if (Environment.GetEnvironmentVariable("LINATTN_DEBUG") == "1") console.WriteException(e);
             return InvalidArguments;
         }
+        catch (InvalidOperationException e)
+        {
+            console.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+            return Failed;
+        }
         catch (IOException e)
         {
             console.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
@@ -44,6 +49,12 @@ internal static class CommandErrors
         ["Threads"] = "--threads",
         ["Device"] = "--device",
         ["name"] = "--preset",
+        ["stepsPerTrial"] = "--steps",
+        ["totalSearchSteps"] = "--budget",
+        ["maxSteps"] = "--steps",
+        ["trials"] = "--parallel",
+        ["pointsPerOptimizer"] = "--grid-points",
+        ["ConfirmationSeeds"] = "--confirm-seeds",
     };
 
     // ArgumentException appends " (Parameter 'x')"; the message already names the option.

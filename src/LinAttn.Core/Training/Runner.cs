@@ -20,6 +20,19 @@ public static class Runner
     public static TrainingResult Train(RunSpec spec, IProgress<TrainingProgress>? progress = null,
         CancellationToken cancellationToken = default, double[]? initialParameters = null)
     {
+        using TrainingRun run = Start(spec, initialParameters);
+        return run.Advance(spec.Training.Steps, progress, cancellationToken)!;
+    }
+
+    /// <summary>
+    /// Prepares <paramref name="spec"/> as a <see cref="TrainingRun"/> at step 0, to advance in pieces
+    /// (<see cref="TrainingRun.Advance"/>); advancing it to <see cref="TrainingOptions.Steps"/> equals <see cref="Train"/>.
+    /// </summary>
+    /// <param name="spec">The experiment (validated).</param>
+    /// <param name="initialParameters">Optional θ_0 overriding the seeded initialisation.</param>
+    /// <returns>The run; dispose it when done.</returns>
+    public static TrainingRun Start(RunSpec spec, double[]? initialParameters = null)
+    {
         spec.Validate();
         TrainingOptions training = spec.Training;
         if (training.Threads is int threads) torch.set_num_threads(threads);
@@ -28,9 +41,9 @@ public static class Runner
             ? sampler.Sample(training.EvaluationBatchSize, training.EvaluationSeed, StreamPurpose.Evaluation, 0, training.Threads)
             : null;
         double[] theta0 = initialParameters ?? LinearTransformer.InitialParameters(spec.Model, training.Seed);
-        using ITrainingBackend backend = CreateBackend(spec.Model, training, theta0);
+        ITrainingBackend backend = CreateBackend(spec.Model, training, theta0);
         var source = new SyntheticBatchSource(sampler, training.BatchSize, training.Seed, training.Threads);
-        return Trainer.Train(backend, training, source, evaluation, progress, cancellationToken);
+        return new TrainingRun(backend, training, source, evaluation);
     }
 
     /// <summary>

@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using System.Globalization;
+using LinAttn.Internal;
+using LinAttn.Tasks;
+
+namespace LinAttn.Training;
+
+/// <summary>
+/// A training run that can stop after any step and continue later in the same process: the loop of
+/// <see cref="Trainer.Train"/> (sample, step, record, check for divergence, evaluate every k steps, snapshot), advanced
+/// in pieces. Advancing to step a and then to step b gives exactly the run trained to b in one go (same batches, same
+/// schedule, same history): the schedule's horizon is always <see cref="TrainingOptions.Steps"/>. This is what
+/// successive-halving schedulers need to continue a promoted trial from its rung instead of retraining it.
+/// </summary>
+/// <remarks>The run owns its backend and disposes it. Not thread-safe: advance one run from one thread at a time.</remarks>
+public sealed class TrainingRun : IDisposable
+{
+    private readonly ITrainingBackend _backend;
+    private readonly TrainingOptions _options;
+    private readonly IPromptBatchSource _source;
+    private readonly PromptBatch? _evaluation;
+    private readonly Stopwatch _clock = new();
+    private readonly int _evalEvery;
+    private double _firstLoss = double.NaN;
+    private double _lastEval = double.NaN;
+    private StepOutcome _last = new(double.NaN, double.NaN, StepFailure.None);   // nothing measured before step 0
+    private int _step;
+
+    /// <summary>Prepares a run at step 0; nothing is computed until <see cref="Advance"/>.</summary>
+    /// <param name="backend">The engine, holding θ_0 and the optimizer state; owned (disposed) by the run.</param>
+    /// <param name="options">Training options (validated); <see cref="TrainingOptions.Steps"/> is the horizon.</param>
+    /// <param name="source">The batch of each step.</param>
+    /// <param name="evaluation">The fixed evaluation batch, or null for no evaluation.</param>
+    public TrainingRun(ITrainingBackend backend, TrainingOptions options, IPromptBatchSource source, PromptBatch? evaluation = null)
+    {
+        _backend = Guard.NotNull(backend);
+        _options = Guard.NotNull(options);
+        _options.Validate();
+        _source = Guard.NotNull(source);
+        _evaluation = evaluation;
+        _evalEvery = evaluation is null ? 0 : options.EvaluateEvery;
+    }
+
+    /// <summary>Steps done so far (updates applied, or attempted for the step that diverged).</summary>
+    public int Step => _step;
+
+    /// <summary>The horizon: <see cref="TrainingOptions.Steps"/>.</summary>
+    public int TotalSteps => _options.Steps;
+
+    /// <summary>The options of the run.</summary>
+    public TrainingOptions Options => _options;
+
+    /// <summary>What has been recorded so far (the same object the final result carries).</summary>
+    public TrainingHistory History { get; } = new();
+
+    /// <summary>The outcome once the run has ended (completed, diverged or cancelled); null while it can advance.</summary>
+    public TrainingResult? Result { get; private set; }
+
+    /// <summary>
+    /// Runs steps until <see cref="Step"/> equals <paramref name="untilStep"/>, or the run ends. Returns the final result
+    /// when the run ended (all <see cref="TotalSteps"/> done, diverged, or cancelled), null when it paused at
+    /// <paramref name="untilStep"/> &lt; <see cref="TotalSteps"/> and can advance again.
+    /// </summary>
+    /// <param name="untilStep">Target step. Range: [<see cref="Step"/>, <see cref="TotalSteps"/>].</param>
+    /// <param name="progress">Receives a report at every evaluation and at the end.</param>
+    /// <param name="cancellationToken">Stops the run between steps; the result then has status Cancelled.</param>
+    public TrainingResult? Advance(int untilStep, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        if (Result is not null) throw new InvalidOperationException($"The run has already ended ({Result.Status}); it cannot advance.");
+        if (untilStep < _step || untilStep > _options.Steps)
+            throw new ArgumentOutOfRangeException(nameof(untilStep), untilStep,
+                $"untilStep must be in [{_step}, {_options.Steps}] (the current step and the horizon), but was {untilStep}.");
+        _clock.Start();
+        try
+        {
+            return Loop(untilStep, progress, cancellationToken);
+        }
+        finally
+        {
+            _clock.Stop();
+            History.WallSeconds = _clock.Elapsed.TotalSeconds;
+        }
+    }
+
+    /// <summary>The loss of the current parameters on the fixed evaluation batch (not recorded in the history).</summary>
+    /// <exception cref="InvalidOperationException">The run has no evaluation batch.</exception>
+    public double Evaluate()
+    {
+        if (_evaluation is null) throw new InvalidOperationException("The run has no evaluation batch (EvaluateEvery is 0).");
+        return _backend.Evaluate(_evaluation);
+    }
+
+    /// <summary>The current parameters θ_t, layout [L, H, m, k, k].</summary>
+    public double[] GetParameters() => _backend.GetParameters();
+
+    private TrainingResult? Loop(int untilStep, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
+        int steps = _options.Steps;
+        for (; _step < untilStep; _step++)
+        {
+            int t = _step;
+            if (cancellationToken.IsCancellationRequested)
+                return Finish(TrainingStatus.Cancelled, $"Cancelled after {t} of {steps} steps.", null, progress);
+
+            if (_options.SnapshotEvery > 0 && t % _options.SnapshotEvery == 0)
+            {
+                History.SnapshotSteps.Add(t);
+                History.Snapshots.Add(_backend.GetParameters());
+            }
+            if (_evalEvery > 0 && t % _evalEvery == 0)
+            {
+                _lastEval = _backend.Evaluate(_evaluation!);
+                History.EvaluationSteps.Add(t);
+                History.EvaluationLoss.Add(_lastEval);
+                if (!double.IsFinite(_lastEval))
+                    return Finish(TrainingStatus.Diverged, DivergenceMessage(t, "evaluation loss", _lastEval), t, progress);
+                progress?.Report(new TrainingProgress(t, steps, _last.Loss, _last.GradientNorm, _lastEval, _clock.Elapsed));
+            }
+
+            double learningRate = _options.Optimizer.LearningRate * _options.Schedule.Factor(t, steps);
+            _last = _backend.Step(_source.Next(t), learningRate);
+            History.TrainLoss.Add(_last.Loss);
+            History.GradientNorm.Add(_last.GradientNorm);
+            History.LearningRate.Add(learningRate);
+
+            switch (_last.Failure)
+            {
+                case StepFailure.NonFiniteLoss:
+                    return Finish(TrainingStatus.Diverged, DivergenceMessage(t, "training loss", _last.Loss), t, progress);
+                case StepFailure.NonFiniteGradient:
+                    return Finish(TrainingStatus.Diverged, DivergenceMessage(t, "gradient norm", _last.GradientNorm), t, progress);
+                case StepFailure.NonFiniteWeights:
+                    return Finish(TrainingStatus.Diverged, DivergenceMessage(t, "updated weights", double.NaN), t, progress);
+            }
+            if (t == 0) _firstLoss = _last.Loss;
+            if (_options.DivergenceLossRatio is double ratio && _last.Loss > ratio * _firstLoss)
+            {
+                return Finish(TrainingStatus.Diverged,
+                    $"Training diverged at step {t}: the training loss {Fmt(_last.Loss)} exceeds {ratio} × the first loss {Fmt(_firstLoss)}. " +
+                    Causes(), t, progress);
+            }
+        }
+        if (_step < steps) return null;
+
+        if (_evalEvery > 0)
+        {
+            _lastEval = _backend.Evaluate(_evaluation!);
+            History.EvaluationSteps.Add(steps);
+            History.EvaluationLoss.Add(_lastEval);
+        }
+        return Finish(TrainingStatus.Completed, $"Completed {steps} steps.", null, progress);
+    }
+
+    private TrainingResult Finish(TrainingStatus status, string message, int? divergedAt, IProgress<TrainingProgress>? progress)
+    {
+        if (divergedAt is not null) _step = divergedAt.Value + 1;
+        double[] final = _backend.GetParameters();
+        if (_options.SnapshotEvery > 0)
+        {
+            int at = divergedAt ?? History.Steps;
+            if (History.SnapshotSteps.Count == 0 || History.SnapshotSteps[^1] != at)
+            {
+                History.SnapshotSteps.Add(at);
+                History.Snapshots.Add(final);
+            }
+        }
+        History.WallSeconds = _clock.Elapsed.TotalSeconds;
+        progress?.Report(new TrainingProgress(History.Steps, _options.Steps, _last.Loss, _last.GradientNorm, _lastEval, _clock.Elapsed));
+        Result = new TrainingResult(_backend.Model, _options, status, message, divergedAt, History, final);
+        return Result;
+    }
+
+    private string DivergenceMessage(int step, string quantity, double value)
+        => $"Training diverged at step {step}: the {quantity} became {(double.IsNaN(value) ? "NaN or infinite" : Fmt(value))}; " +
+           $"the update was not applied. {Causes()}";
+
+    private string Causes()
+    {
+        string clip = _options.ClipThreshold is null
+            ? "gradient clipping is off (set ClipThreshold, e.g. 1.0)"
+            : $"the clipping threshold {Fmt(_options.ClipThreshold.Value)} may be too loose";
+        return $"Likely causes: the learning rate {Fmt(_options.Optimizer.LearningRate)} is too high for " +
+               $"{OptimizerOptions.ShortName(_options.Optimizer.Kind)}; {clip}; or the inputs are badly scaled or heavy-tailed.";
+    }
+
+    private static string Fmt(double value) => value.ToString("G4", CultureInfo.InvariantCulture);
+
+    /// <summary>Disposes the backend.</summary>
+    public void Dispose() => _backend.Dispose();
+}
