@@ -116,7 +116,7 @@ internal sealed class FastModel
 
     private static int ChunkCount(int batchSize) => (batchSize + ChunkPrompts - 1) / ChunkPrompts;
 
-    private static KernelWorker CreateWorker(ModelOptions options, SimdWidth width)
+    internal static KernelWorker CreateWorker(ModelOptions options, SimdWidth width)
     {
         bool use512 = width is SimdWidth.Auto or SimdWidth.Vector512 && Vector512.IsHardwareAccelerated;
         bool use256 = !use512 && width is SimdWidth.Auto or SimdWidth.Vector256 && Vector256.IsHardwareAccelerated;
