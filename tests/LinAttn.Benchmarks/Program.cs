@@ -10,8 +10,11 @@ switch (what)
     case "profile":
         ProfileStep.Run(args.Length > 1 ? int.Parse(args[1]) : 1000, args.Length > 2 ? int.Parse(args[2]) : 1);
         break;
+    case "diagnostics":
+        DiagnosticsCostBenchmark.Run(args.Length > 1 ? int.Parse(args[1]) : 2);
+        break;
     default:
-        Console.Error.WriteLine($"unknown benchmark '{what}'. Known: step");
+        Console.Error.WriteLine($"unknown benchmark '{what}'. Known: step, profile, diagnostics");
         return 2;
 }
 return 0;

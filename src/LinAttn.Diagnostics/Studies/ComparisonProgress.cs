@@ -1,0 +1,7 @@
+namespace LinAttn.Diagnostics.Studies;
+
+/// <summary>Progress of an <see cref="OptimizerComparison"/>: which unit, and how far it is.</summary>
+/// <param name="Unit">The unit's store key (e.g. "setting1-adam-seed2", "setting1-noise").</param>
+/// <param name="Progress">The unit's phase progress.</param>
+/// <param name="Cached">True when the unit was loaded from the store instead of computed.</param>
+public readonly record struct ComparisonProgress(string Unit, StudyProgress Progress, bool Cached);
