@@ -41,7 +41,7 @@ public static class OptimizerComparison
         if (options.Noise is not null)
         {
             string key = NoiseKey(variant);
-            string fingerprint = Fingerprint(variant.Adam.Model, variant.Adam.Task, options.Noise, options.NoiseSeed);
+            string fingerprint = Fingerprint(variant.Adam.Model, variant.Adam.Task, options.Noise, options.NoiseSeed, variant.Adam.Training.Device);
             noise = LoadOrRun(store, key, fingerprint, NoiseStudyResult.FromJson, r => r.ToJson(), progress, () =>
                 NoiseStudy.AtInitialisation(variant.Adam, options.NoiseSeed, options.Noise, lossFactory, Forward(progress, key), cancellationToken));
         }
@@ -51,16 +51,28 @@ public static class OptimizerComparison
             foreach (OptimizerKind optimizer in Optimizers)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                RunSpec spec = variant.For(optimizer, seed);
-                string key = RunKey(variant, optimizer, seed);
-                TrajectoryResult result = LoadOrRun(store, key, Fingerprint(spec, options.Trajectory), TrajectoryResult.FromJson, r => r.ToJson(), progress,
-                    () => TrajectoryStudy.Run(spec, options.Trajectory, lossFactory, Forward(progress, key), cancellationToken));
+                TrajectoryResult result = RunTrajectory(RunKey(variant, optimizer, seed), variant.For(optimizer, seed), options.Trajectory, store,
+                    lossFactory, progress, cancellationToken);
                 if (!runs.TryGetValue(optimizer, out List<TrajectoryResult>? list)) runs[optimizer] = list = new List<TrajectoryResult>();
                 list.Add(result);
             }
         }
         return new ComparisonResult(variant, runs.GetValueOrDefault(OptimizerKind.SgdMomentum) ?? new(),
             runs.GetValueOrDefault(OptimizerKind.Adam) ?? new(), noise);
+    }
+
+    /// <summary>One stored unit outside a comparison: loads <paramref name="key"/> from the store, or runs
+    /// <see cref="TrajectoryStudy.Run"/> for <paramref name="spec"/> and stores the result.</summary>
+    public static TrajectoryResult RunTrajectory(string key, RunSpec spec, TrajectoryOptions options, IStudyStore? store = null,
+        Func<ModelOptions, IDifferentiableLoss>? lossFactory = null, IProgress<ComparisonProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        Check.NotNull(spec, nameof(spec));
+        Check.NotNull(options, nameof(options));
+        // The thread count does not change results (prompt streams are per prompt), so it is not part of the fingerprint.
+        RunSpec identity = spec with { Training = spec.Training with { Threads = null } };
+        return LoadOrRun(store, key, Fingerprint(identity, options), TrajectoryResult.FromJson, r => r.ToJson(), progress,
+            () => TrajectoryStudy.Run(spec, options, lossFactory, Forward(progress, key), cancellationToken));
     }
 
     /// <summary>The store key of one run: "{label}-{sgdm|adam}-seed{seed}".</summary>
@@ -85,7 +97,7 @@ public static class OptimizerComparison
             try
             {
                 T cached = read(json);
-                progress?.Report(new ComparisonProgress(key, new StudyProgress(StudyPhase.Training, 1, 1), true));
+                progress?.Report(new ComparisonProgress(key, new StudyProgress(StudyPhase.Training, 1, 1), true, true));
                 return cached;
             }
             catch (JsonException)
@@ -95,6 +107,7 @@ public static class OptimizerComparison
         }
         T result = run();
         store?.Save(key, fingerprint, write(result));
+        progress?.Report(new ComparisonProgress(key, new StudyProgress(StudyPhase.Training, 1, 1), false, true));
         return result;
     }
 

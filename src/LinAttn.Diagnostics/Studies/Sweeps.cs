@@ -1,3 +1,5 @@
+using LinAttn.Model;
+using LinAttn.Tasks;
 using LinAttn.Training;
 
 namespace LinAttn.Diagnostics.Studies;
@@ -19,6 +21,22 @@ public static class Sweeps
         RunSpec adam = PaperPresets.Get(preset, OptimizerKind.Adam, layers: layers);
         string description = layers == 3 ? PaperPresets.Describe(preset) : $"{PaperPresets.Describe(preset)}; L = {layers}";
         return new ComparisonVariant(label ?? sgdm.Name, description, sgdm, adam);
+    }
+
+    /// <summary>A configuration the presets do not cover (e.g. Fig. 5's L = 8, d = 20, n = 60): the paper's training
+    /// conventions (B = 1000, Adam betas (0.9, 0.9), SGD momentum 0.9, 10,000 steps, evaluation seed 99) with the given
+    /// model, task, learning rates and clipping threshold.</summary>
+    public static ComparisonVariant Of(string label, string description, ModelOptions model, TaskOptions task, double sgdmRate, double adamRate, double clip = 1.0)
+    {
+        RunSpec Make(OptimizerKind kind, double rate) => new(label, model, task, new TrainingOptions
+        {
+            ClipThreshold = clip,
+            Optimizer = new OptimizerOptions { Kind = kind, LearningRate = rate, Momentum = OptimizerOptions.Defaults.Momentum, Beta1 = 0.9, Beta2 = 0.9 },
+        });
+        RunSpec sgdm = Make(OptimizerKind.SgdMomentum, sgdmRate), adam = Make(OptimizerKind.Adam, adamRate);
+        sgdm.Validate();
+        adam.Validate();
+        return new ComparisonVariant(label, description, sgdm, adam);
     }
 
     /// <summary>The depth study (Fig. 8): <paramref name="preset"/> at each L, labelled "L{L}".</summary>

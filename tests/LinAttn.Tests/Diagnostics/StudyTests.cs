@@ -76,11 +76,16 @@ public sealed class StudyTests : TorchTest, IDisposable
         var second = new List<ComparisonProgress>();
         ComparisonResult b = OptimizerComparison.Run(Tiny(), Options, store, progress: new Inline<ComparisonProgress>(second.Add));
         Assert.Equal(5, second.Count);
-        Assert.All(second, p => Assert.True(p.Cached));
+        Assert.All(second, p => Assert.True(p.Cached && p.Finished));
+        Assert.Equal(5, first.Count(p => p.Finished));
         Assert.Equal(a.Adam[1].ToJson(), b.Adam[1].ToJson());
         Assert.Equal(a.ConditionRatio(20).Mean, b.ConditionRatio(20).Mean);
 
-        // A changed configuration does not reuse the stored units.
+        // A different thread count reuses them (results do not depend on it); a changed configuration does not.
+        var threads = new List<ComparisonProgress>();
+        OptimizerComparison.Run(Tiny().With(s => s with { Training = s.Training with { Threads = 2 } }), Options, store,
+            progress: new Inline<ComparisonProgress>(threads.Add));
+        Assert.All(threads, p => Assert.True(p.Cached));
         var third = new List<ComparisonProgress>();
         OptimizerComparison.Run(Tiny(), Options with { Seeds = new ulong[] { 0 }, Noise = null, Trajectory = new TrajectoryOptions() }, store,
             progress: new Inline<ComparisonProgress>(third.Add));
