@@ -37,8 +37,11 @@ switch (what)
         // automl [steps per trial, default 2000] [seeds, default 0,1,2]
         return AutoMLQualityBenchmark.Run(args.Length > 1 ? int.Parse(args[1]) : 2000,
             (args.Length > 2 ? args[2] : "0,1,2").Split(',').Select(ulong.Parse).ToArray());
+    case "diagnostics":
+        DiagnosticsCostBenchmark.Run(args.Length > 1 ? int.Parse(args[1]) : 2);
+        break;
     default:
-        Console.Error.WriteLine($"unknown benchmark '{what}'. Known: compare, step, fast, fast-variants, memory, flops, kernel-cpu, mlnet, profile, automl");
+        Console.Error.WriteLine($"unknown benchmark '{what}'. Known: compare, step, fast, fast-variants, memory, flops, kernel-cpu, mlnet, profile, automl, diagnostics");
         return 2;
 }
 return 0;

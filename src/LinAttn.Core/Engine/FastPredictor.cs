@@ -23,7 +23,7 @@ public sealed class FastPredictor
     {
         Guard.NotNull(model).Validate();
         Guard.That(FastBackend.Supports(model), nameof(model),
-            $"The fast engine computes linear attention only (Activation = Identity), but Activation is {model.Activation}.");
+            $"The fast engine computes linear attention without a feature MLP only, but {FastBackend.Unsupported(model)}.");
         Guard.That(parameters.Length == model.ParameterCount, nameof(parameters),
             $"parameters must hold {model.ParameterCount} values, but held {parameters.Length}.");
         Model = model;
