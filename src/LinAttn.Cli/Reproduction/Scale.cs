@@ -38,7 +38,7 @@ internal sealed record Scale
         },
         ReproductionProfile.Quick => new Scale
         {
-            Seeds = 3, Steps = 1250, ConditionSteps = new[] { 750, 1250 }, SpectrumSteps = new[] { 750, 1250 },
+            Seeds = 6, Steps = 1250, ConditionSteps = new[] { 750, 1250 }, SpectrumSteps = new[] { 750, 1250 },
             SmoothnessEvery = 125, NoiseMinibatches = 1000,
         },
         _ => new Scale
