@@ -40,8 +40,20 @@ public static class Sweeps
     }
 
     /// <summary>The depth study (Fig. 8): <paramref name="preset"/> at each L, labelled "L{L}".</summary>
-    public static IReadOnlyList<ComparisonVariant> Depth(string preset, IEnumerable<int> depths)
-        => Check.NotNull(depths, nameof(depths)).Select(l => Preset(preset, l, $"L{l}")).ToList();
+    /// <param name="preset">The preset.</param>
+    /// <param name="depths">The values of L.</param>
+    /// <param name="learningRateScale">Multiplies both optimizers' learning rates at depth L (the paper gives no rates
+    /// for L ≠ 3); null keeps the preset's.</param>
+    public static IReadOnlyList<ComparisonVariant> Depth(string preset, IEnumerable<int> depths, Func<int, double>? learningRateScale = null)
+        => Check.NotNull(depths, nameof(depths)).Select(l =>
+        {
+            ComparisonVariant v = Preset(preset, l, $"L{l}");
+            double scale = learningRateScale?.Invoke(l) ?? 1.0;
+            return scale == 1.0 ? v : v.With(s => s with
+            {
+                Training = s.Training with { Optimizer = s.Training.Optimizer with { LearningRate = s.Training.Optimizer.LearningRate * scale } },
+            });
+        }).ToList();
 
     /// <summary>The data-tail study (Fig. 7): the same model under several covariate laws, one preset each
     /// (the paper: "sphere" vs "setting3", the Gamma-scaled sphere).</summary>

@@ -66,9 +66,10 @@ public sealed class ReproduceCommandTests : TorchTest, IDisposable
         Assert.All(units.Where(u => !u.EndsWith("-noise.json")), u => Assert.NotNull(LinAttn.Diagnostics.Studies.TrajectoryResult.FromJson(
             System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(u))!["result"]!.ToJsonString())));
 
-        // A rerun resumes: every unit is loaded and the tables are identical.
+        // A rerun resumes: every unit is loaded and the tables are identical. It uses an interactive console, so the
+        // progress bar with ETA is drawn too.
         string loss = File.ReadAllText(Path.Combine(fig2, "loss.csv"));
-        var again = new TestConsole();
+        var again = new TestConsole().Interactive();
         Assert.Equal(code, await Program.Run(new[] { "reproduce", "fig2", "--tiny", "--threads", "1", "--out", _folder }, again));
         Assert.Equal(15, CountOf(again.Output, "loaded (finished earlier)"));
         Assert.Equal(loss, File.ReadAllText(Path.Combine(fig2, "loss.csv")));

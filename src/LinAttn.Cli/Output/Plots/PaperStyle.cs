@@ -19,26 +19,25 @@ internal static class PaperStyle
     /// <summary>A palette for series that are not optimizers (depths, covariate laws, attention kinds).</summary>
     public static Color Series(int index) => new[] { Colors.Black, Colors.Red, Colors.Blue, Colors.Green, Colors.Orange, Colors.Purple }[index % 6];
 
-    /// <summary>Declares the Y axis logarithmic: data must be plotted as log10(value).</summary>
-    public static void LogY(Plot plot)
+    /// <summary>Declares the Y axis logarithmic: data must be plotted as log10(value), spanning [low, high] in log10.
+    /// Labels sit at powers of ten, also at 2 and 5 times them when the data span less than two decades, and at every
+    /// integer multiple below half a decade (so a panel never ends up with a single label); minor ticks elsewhere.</summary>
+    public static void LogY(Plot plot, double low, double high)
     {
-        plot.Axes.Left.TickGenerator = new NumericAutomatic
+        if (!(high >= low)) return;
+        var ticks = new NumericManual();
+        double span = high - low;
+        for (int k = (int)Math.Floor(low) - 1; k <= (int)Math.Ceiling(high) + 1; k++)
         {
-            MinorTickGenerator = new LogMinorTickGenerator(),
-            IntegerTicksOnly = true,
-            LabelFormatter = Power,
-        };
-    }
-
-    /// <summary>Declares the X axis logarithmic: data must be plotted as log10(value).</summary>
-    public static void LogX(Plot plot)
-    {
-        plot.Axes.Bottom.TickGenerator = new NumericAutomatic
-        {
-            MinorTickGenerator = new LogMinorTickGenerator(),
-            IntegerTicksOnly = true,
-            LabelFormatter = Power,
-        };
+            for (int m = 1; m <= 9; m++)
+            {
+                double position = k + Math.Log10(m);
+                bool labelled = m == 1 || (span < 2 && m is 2 or 5) || span < 0.5;
+                if (labelled) ticks.AddMajor(position, Label(m, k));
+                else ticks.AddMinor(position);
+            }
+        }
+        plot.Axes.Left.TickGenerator = ticks;
     }
 
     public static void Labels(Plot plot, string title, string x, string y)
@@ -58,5 +57,8 @@ internal static class PaperStyle
         figure.SavePng(path, columns * PanelWidth, rows * PanelHeight);
     }
 
-    private static string Power(double exponent) => "1e" + exponent.ToString("0", CultureInfo.InvariantCulture);
+    private static string Label(int mantissa, int exponent)
+        => exponent is >= -2 and <= 2
+            ? (mantissa * Math.Pow(10, exponent)).ToString("0.##", CultureInfo.InvariantCulture)
+            : $"{mantissa}e{exponent.ToString(CultureInfo.InvariantCulture)}";
 }
