@@ -51,10 +51,12 @@ public sealed class StudyTests : TorchTest, IDisposable
         double[] theta1 = Runner.Train(spec with { Training = spec.Training with { Steps = 1 } }).FinalParameters;
         using var loss = new TorchSharpDifferentiableLoss(spec.Model);
         HessianResult h0 = HessianAnalysis.Compute(loss, theta0, evaluation);
-        Assert.Equal(h0.RobustCondition(RobustConditionDefinition.AbsoluteDiagonal), result.ConditionDiagonal[0], 9);
-        Assert.Equal(h0.RobustCondition(RobustConditionDefinition.Eigenvalues), result.ConditionEigenvalues[0], 9);
+        // The study differentiates with the fast engine (finite-difference HVPs of an analytic gradient, relative
+        // error ~1e-9 here); the reference is TorchSharp's exact double backward.
+        AssertClose(h0.RobustCondition(RobustConditionDefinition.AbsoluteDiagonal), result.ConditionDiagonal[0], 1e-7);
+        AssertClose(h0.RobustCondition(RobustConditionDefinition.Eigenvalues), result.ConditionEigenvalues[0], 1e-7);
         double ds0 = DirectionalSmoothness.Along(loss, theta0, theta1.Select((v, i) => v - theta0[i]).ToArray(), evaluation);
-        Assert.Equal(ds0, result.Smoothness[0], 9);
+        AssertClose(ds0, result.Smoothness[0], 1e-6);
         Assert.Equal(result.EvaluationLoss[0], loss.Loss(theta0, evaluation), 5);   // training evaluates in float32
 
         TrajectoryResult copy = TrajectoryResult.FromJson(result.ToJson());
@@ -114,5 +116,11 @@ public sealed class StudyTests : TorchTest, IDisposable
     private sealed class Inline<T>(Action<T> handler) : IProgress<T>
     {
         public void Report(T value) => handler(value);
+    }
+
+    private static void AssertClose(double expected, double actual, double relative)
+    {
+        Assert.True(Math.Abs(expected - actual) <= relative * Math.Abs(expected),
+            $"expected {expected:R}, actual {actual:R}, relative error {Math.Abs(expected - actual) / Math.Abs(expected):E2} > {relative:E0}");
     }
 }
