@@ -14,6 +14,10 @@ public static class DiagnosticEngines
     /// about 1e-8 relative) whenever the fast engine computes the model (linear attention, no feature MLP), else
     /// <see cref="TorchSharpDifferentiableLoss"/> (exact double backward).
     /// </summary>
-    public static IDifferentiableLoss CreateLoss(ModelOptions model)
-        => FastBackend.Supports(model) ? new FastDifferentiableLoss(model) : new TorchSharpDifferentiableLoss(model);
+    public static IDifferentiableLoss CreateLoss(ModelOptions model) => CreateLoss(model, threads: null);
+
+    /// <summary>As <see cref="CreateLoss(ModelOptions)"/>, with the fast engine on <paramref name="threads"/> threads
+    /// (null: all cores). TorchSharp's thread count is process-wide and set by the training options instead.</summary>
+    public static IDifferentiableLoss CreateLoss(ModelOptions model, int? threads)
+        => FastBackend.Supports(model) ? new FastDifferentiableLoss(model, threads) : new TorchSharpDifferentiableLoss(model);
 }

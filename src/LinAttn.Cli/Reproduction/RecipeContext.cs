@@ -35,8 +35,10 @@ internal sealed class RecipeContext
         return Path.Combine(Folder, file);
     }
 
+    /// <summary>Runs (or loads) a comparison with one single-threaded run per core at once (<see cref="Threads"/>
+    /// cores when given).</summary>
     public ComparisonResult Compare(ComparisonVariant variant, ComparisonOptions options)
-        => OptimizerComparison.Run(variant, options, Store, LossFactory, Progress, Token);
+        => OptimizerComparison.Run(variant, options with { ParallelRuns = Threads ?? Environment.ProcessorCount }, Store, LossFactory, Progress, Token);
 
     public TrajectoryResult Trajectory(string key, RunSpec spec, TrajectoryOptions options)
         => OptimizerComparison.RunTrajectory(key, spec, options, Store, LossFactory, Progress, Token);

@@ -18,7 +18,14 @@ internal sealed class RecipeProgress(IAnsiConsole console, WorkPlan plan, Action
 
     public int Loaded { get; private set; }
 
+    private readonly object _gate = new();
+
     public void Report(ComparisonProgress value)
+    {
+        lock (_gate) Record(value);   // runs of a comparison report from several threads
+    }
+
+    private void Record(ComparisonProgress value)
     {
         if (!_clocks.TryGetValue(value.Unit, out Stopwatch? clock)) _clocks[value.Unit] = clock = Stopwatch.StartNew();
         _done[value.Unit] = plan.DoneIn(value.Unit, value.Progress, value.Finished);

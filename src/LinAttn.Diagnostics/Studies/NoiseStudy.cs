@@ -12,7 +12,7 @@ public static class NoiseStudy
     /// <param name="spec">The run (its model and task; its training options are not used).</param>
     /// <param name="seed">Seed of θ_0 and of the diagnostic batches.</param>
     /// <param name="options">Counts and bins; its <see cref="GradientNoiseOptions.Seed"/> is replaced by <paramref name="seed"/>.</param>
-    /// <param name="lossFactory">The engine; null uses <see cref="DiagnosticEngines.CreateLoss"/>.</param>
+    /// <param name="lossFactory">The engine; null uses <see cref="DiagnosticEngines.CreateLoss(ModelOptions)"/>.</param>
     /// <param name="progress">Minibatch gradients done.</param>
     /// <param name="cancellationToken">Throws <see cref="OperationCanceledException"/> when cancelled.</param>
     public static NoiseStudyResult AtInitialisation(RunSpec spec, ulong seed, GradientNoiseOptions options,

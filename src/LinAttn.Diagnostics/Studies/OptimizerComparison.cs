@@ -27,7 +27,7 @@ public static class OptimizerComparison
     /// <param name="variant">The configuration.</param>
     /// <param name="options">Seeds, trajectory diagnostics, noise.</param>
     /// <param name="store">Keeps finished units; null keeps nothing.</param>
-    /// <param name="lossFactory">Engine for the diagnostics; null uses <see cref="DiagnosticEngines.CreateLoss"/>.</param>
+    /// <param name="lossFactory">Engine for the diagnostics; null uses <see cref="DiagnosticEngines.CreateLoss(ModelOptions)"/>.</param>
     /// <param name="progress">Per-unit progress.</param>
     /// <param name="cancellationToken">Stops between and inside units; throws <see cref="OperationCanceledException"/>
     /// (finished units stay in the store).</param>
@@ -45,20 +45,25 @@ public static class OptimizerComparison
             noise = LoadOrRun(store, key, fingerprint, NoiseStudyResult.FromJson, r => r.ToJson(), progress, () =>
                 NoiseStudy.AtInitialisation(variant.Adam, options.NoiseSeed, options.Noise, lossFactory, Forward(progress, key), cancellationToken));
         }
-        var runs = new Dictionary<OptimizerKind, List<TrajectoryResult>>();
-        foreach (ulong seed in options.Seeds)
+        var units = options.Seeds.SelectMany(seed => Optimizers.Select(optimizer => (Seed: seed, Optimizer: optimizer))).ToArray();
+        var results = new TrajectoryResult[units.Length];
+        bool parallel = options.ParallelRuns > 1 && units.Length > 1;
+        Func<ModelOptions, IDifferentiableLoss> factory = lossFactory ?? (parallel
+            ? model => DiagnosticEngines.CreateLoss(model, threads: 1)
+            : DiagnosticEngines.CreateLoss);
+        void RunUnit(int i)
         {
-            foreach (OptimizerKind optimizer in Optimizers)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                TrajectoryResult result = RunTrajectory(RunKey(variant, optimizer, seed), variant.For(optimizer, seed), options.Trajectory, store,
-                    lossFactory, progress, cancellationToken);
-                if (!runs.TryGetValue(optimizer, out List<TrajectoryResult>? list)) runs[optimizer] = list = new List<TrajectoryResult>();
-                list.Add(result);
-            }
+            cancellationToken.ThrowIfCancellationRequested();
+            var (seed, optimizer) = units[i];
+            RunSpec spec = variant.For(optimizer, seed);
+            if (parallel) spec = spec with { Training = spec.Training with { Threads = 1 } };
+            results[i] = RunTrajectory(RunKey(variant, optimizer, seed), spec, options.Trajectory, store, factory, progress, cancellationToken);
         }
-        return new ComparisonResult(variant, runs.GetValueOrDefault(OptimizerKind.SgdMomentum) ?? new(),
-            runs.GetValueOrDefault(OptimizerKind.Adam) ?? new(), noise);
+        if (parallel) ParallelUnits.Run(units.Length, options.ParallelRuns, RunUnit);
+        else for (int i = 0; i < units.Length; i++) RunUnit(i);
+
+        List<TrajectoryResult> Of(OptimizerKind kind) => units.Select((u, i) => (u, i)).Where(x => x.u.Optimizer == kind).Select(x => results[x.i]).ToList();
+        return new ComparisonResult(variant, Of(OptimizerKind.SgdMomentum), Of(OptimizerKind.Adam), noise);
     }
 
     /// <summary>One stored unit outside a comparison: loads <paramref name="key"/> from the store, or runs

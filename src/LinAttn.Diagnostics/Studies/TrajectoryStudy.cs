@@ -21,7 +21,7 @@ public static class TrajectoryStudy
     /// <summary>Runs the study.</summary>
     /// <param name="spec">The run (its seed, optimizer, steps, evaluation batch).</param>
     /// <param name="options">Which diagnostics, at which iterations.</param>
-    /// <param name="lossFactory">Creates the engine for Hessians and HVPs; null uses <see cref="DiagnosticEngines.CreateLoss"/>.</param>
+    /// <param name="lossFactory">Creates the engine for Hessians and HVPs; null uses <see cref="DiagnosticEngines.CreateLoss(ModelOptions)"/>.</param>
     /// <param name="progress">Phase-wise progress.</param>
     /// <param name="cancellationToken">Stops training or diagnostics; throws <see cref="OperationCanceledException"/>.</param>
     public static TrajectoryResult Run(RunSpec spec, TrajectoryOptions options, Func<ModelOptions, IDifferentiableLoss>? lossFactory = null,

@@ -95,6 +95,39 @@ public sealed class StudyTests : TorchTest, IDisposable
     }
 
     [Fact]
+    public void Comparison_ParallelRuns_GiveTheSameResultsInTheSameOrder()
+    {
+        ComparisonOptions options = Options with { Seeds = new ulong[] { 0, 1, 2 }, Noise = null };
+        ComparisonResult serial = OptimizerComparison.Run(Tiny(), options);
+        var finished = new System.Collections.Concurrent.ConcurrentBag<string>();
+        ComparisonResult parallel = OptimizerComparison.Run(Tiny(), options with { ParallelRuns = 2 },
+            progress: new Inline<ComparisonProgress>(p => { if (p.Finished) finished.Add(p.Unit); }));
+        Assert.Equal(6, finished.Count);
+        foreach (OptimizerKind kind in OptimizerComparison.Optimizers)
+        {
+            Assert.Equal(3, parallel.Runs(kind).Count);
+            for (int i = 0; i < 3; i++)
+                Assert.Equal(WithoutTimings(serial.Runs(kind)[i]), WithoutTimings(parallel.Runs(kind)[i]));   // bit-identical, seed order kept
+        }
+        Assert.NotEqual(WithoutTimings(serial.Adam[0]), WithoutTimings(serial.Adam[1]));
+    }
+
+    [Fact]
+    public void Comparison_ParallelRuns_Cancelled_ThrowsCancellationAndKeepsFinishedUnits()
+    {
+        var store = new DirectoryStudyStore(_folder);
+        using var cts = new CancellationTokenSource();
+        var progress = new Inline<ComparisonProgress>(p =>
+        {
+            if (p.Finished && !p.Cached) cts.Cancel();
+        });
+        Assert.ThrowsAny<OperationCanceledException>(() => OptimizerComparison.Run(Tiny(), Options with { Noise = null, ParallelRuns = 2 },
+            store, progress: progress, cancellationToken: cts.Token));
+        int saved = Directory.GetFiles(_folder, "*.json").Length;
+        Assert.InRange(saved, 1, 3);   // the first finished run, and at most the other one that was running
+    }
+
+    [Fact]
     public void Comparison_Cancelled_KeepsFinishedUnits()
     {
         var store = new DirectoryStudyStore(_folder);
@@ -117,6 +150,8 @@ public sealed class StudyTests : TorchTest, IDisposable
     {
         public void Report(T value) => handler(value);
     }
+
+    private static string WithoutTimings(TrajectoryResult r) => (r with { TrainingSeconds = 0, DiagnosticsSeconds = 0 }).ToJson();
 
     private static void AssertClose(double expected, double actual, double relative)
     {

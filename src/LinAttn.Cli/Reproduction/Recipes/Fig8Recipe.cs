@@ -21,7 +21,7 @@ internal sealed class Fig8Recipe : Recipe
         ReproductionProfile.Full => Scale.Paper(profile) with { SmoothnessEvery = 0 },
         ReproductionProfile.Quick => Scale.Paper(profile) with
         {
-            Seeds = 2, Steps = 1000, ConditionSteps = new[] { 750 }, SpectrumSteps = Array.Empty<int>(), SmoothnessEvery = 0, NoiseMinibatches = 1000,
+            Seeds = 6, Steps = 1000, ConditionSteps = new[] { 750 }, SpectrumSteps = Array.Empty<int>(), SmoothnessEvery = 0, NoiseMinibatches = 1000,
         },
         _ => Scale.Paper(profile) with { SmoothnessEvery = 0 },
     };
