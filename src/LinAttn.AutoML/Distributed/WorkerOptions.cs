@@ -20,8 +20,8 @@ public sealed class WorkerOptions
         /// <summary>A job whose heartbeat is 60 s old (6 missed beats) belongs to a dead worker and is run again.</summary>
         public const double GraceSeconds = 60;
 
-        /// <summary>A worker waiting for other workers' jobs looks again every 0.5 s.</summary>
-        public const double PollSeconds = 0.5;
+        /// <summary>A worker waiting for other workers' jobs looks again every 0.25 s (two small indexed queries).</summary>
+        public const double PollSeconds = 0.25;
 
         /// <summary>A job that lost its worker 3 times is recorded as Failed instead of being run a fourth time.</summary>
         public const int MaxAttempts = 3;
@@ -38,7 +38,7 @@ public sealed class WorkerOptions
     /// or network outage should last, or the job of a live worker is run again (its result is then discarded).</summary>
     public double GraceSeconds { get; init; } = Defaults.GraceSeconds;
 
-    /// <summary>Seconds between looks at the queue while other workers run the round's last jobs. Range: &gt; 0. Default 0.5.</summary>
+    /// <summary>Seconds between looks at the queue while other workers run the round's last jobs. Range: &gt; 0. Default 0.25.</summary>
     public double PollSeconds { get; init; } = Defaults.PollSeconds;
 
     /// <summary>Claims of one job before it is recorded as Failed (workers kept dying on it). Range: ≥ 1. Default 3.</summary>

@@ -39,6 +39,7 @@ public sealed class PostgresStudyStorage : IStudyStorage, ISharedStudyStorage
         TimeSpan retry = retryFor ?? DefaultRetryFor;
         Guard.That(retry >= TimeSpan.Zero, nameof(retryFor), $"retryFor must be non-negative, but was {retry}.");
         if (string.IsNullOrEmpty(builder.ApplicationName)) builder.ApplicationName = "linattn";
+        builder.NoResetOnClose = true;   // the store changes no session state, so pooled connections need no DISCARD ALL
         Where = Describe(builder);
         _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
         var policy = new StorageRetry(Where, retry, PostgresDialect.Instance.IsTransient, () => _dataSource.Clear()) { Log = log };

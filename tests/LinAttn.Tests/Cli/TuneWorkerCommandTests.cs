@@ -77,6 +77,26 @@ public sealed class TuneWorkerCommandTests : TorchTest, IDisposable
         Assert.DoesNotContain("Password=", console.Output, StringComparison.OrdinalIgnoreCase);
     }
 
+    [StorageTheory]
+    [MemberData(nameof(StudyDatabase.Backends), MemberType = typeof(StudyDatabase))]
+    public async Task AnOlderWorker_RefusesANewerSchema_WithAMessageSayingWhatToDo(string backend)
+    {
+        using var db = new StudyDatabase(backend);
+        using (db.Open())
+        {
+        }
+        db.Execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'");
+        var console = Console();
+        Assert.Equal(1, await Program.Run(new[] { "tune", "worker", "--storage", db.Storage, "--study", "x", "--retry-for", "5" }, console));
+        Assert.Contains("has schema version 99, newer than this library's", console.Output);
+        Assert.Contains("Upgrade LinAttn.AutoML on this worker", console.Output);
+        if (backend == StudyDatabase.Postgres)
+        {
+            string password = new NpgsqlConnectionStringBuilder(db.Storage).Password!;
+            Assert.DoesNotContain(password, console.Output);
+        }
+    }
+
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

@@ -126,4 +126,22 @@ public sealed class JobQueueTests
             Assert.Equal(new RoundProgress(2, 0, 0), queue.Progress(Study, 0));
         }
     }
+
+    [StorageTheory]
+    [MemberData(nameof(StudyDatabase.Backends), MemberType = typeof(StudyDatabase))]
+    public void AWorkerLeftBehindByASchemaUpgrade_RefusesToPublishItsNextRound(string backend)
+    {
+        using var db = new StudyDatabase(backend);
+        IStudyQueue queue = Open(db, out IStudyStorage storage);
+        using (storage)
+        {
+            queue.Publish(Study, 0, Jobs(2));
+            // A newer worker migrates the database while this one is running.
+            db.Execute($"UPDATE meta SET value = '{Schema.Version + 1}' WHERE key = 'schema_version'");
+            var e = Assert.Throws<InvalidOperationException>(() => queue.Publish(Study, 1, Jobs(2, steps: 30)));
+            Assert.Contains($"has schema version {Schema.Version + 1}, newer than this library's {Schema.Version}", e.Message);
+            Assert.Contains("Upgrade LinAttn.AutoML on this worker", e.Message);
+            Assert.All(queue.Jobs(Study), j => Assert.Equal(10, j.Key.Steps));   // round 1 was not published
+        }
+    }
 }

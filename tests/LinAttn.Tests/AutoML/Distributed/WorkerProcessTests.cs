@@ -89,6 +89,7 @@ public sealed class WorkerProcessTests(WorkerReferences references) : TorchTest
             while (true)
             {
                 taken = queue.Jobs("kill").Single(j => j.Key == target.Key);
+                Assert.False(taken.State == "done" && IsWorker(taken.Worker, victim), "the victim finished its job before SIGKILL landed: nothing to recover");
                 if (!IsWorker(taken.Worker, victim)) break;
                 Assert.True(killedAt.Elapsed < Timeout, "the killed worker's job was never recovered");
                 await Task.Delay(50);
