@@ -16,6 +16,8 @@ public static class Program
         var root = new RootCommand("linattn: train and study linear-attention in-context regressors (Ahn et al., ICLR 2024).");
         root.Subcommands.Add(TrainCommand.Create(console));
         root.Subcommands.Add(TuneCommand.Create(console));
-        return root.Parse(args).InvokeAsync();
+        root.Subcommands.Add(ReproduceCommand.Create(console));
+        // Ctrl-C cancels the token; allow the current unit (e.g. a Hessian) time to stop before the process is ended.
+        return root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(60) });
     }
 }

@@ -67,6 +67,19 @@ public sealed class LinearAttentionModel
     public float Predict(ReadOnlySpan<float> features, int? contextLength = null) => Scoring.Score(features, contextLength);
 
     /// <summary>
+    /// The fitted transformer for this model (what the trainer's <c>Fit</c> returns), e.g. after
+    /// <c>mlContext.Model.Load</c>: its <c>Transform</c> scores blocks of rows with the fast engine (several times faster
+    /// than the loaded per-row chain, with identical scores) and it saves like the original.
+    /// </summary>
+    /// <param name="schemaSource">Any data with the model's input columns; only its schema is read.</param>
+    /// <param name="scoreColumnName">The output column.</param>
+    public LinearAttentionRegressionTransformer ToTransformer(IDataView schemaSource, string scoreColumnName = "Score")
+    {
+        Guard.NotNull(schemaSource);
+        return LinearAttentionRegressionTransformer.Create(Payload, schemaSource, scoreColumnName);
+    }
+
+    /// <summary>
     /// Recovers the typed model from a fitted <see cref="LinearAttentionRegressionTransformer"/>, a chain containing one,
     /// or a model returned by <c>mlContext.Model.Load</c> (a chain of ML.NET's own transformers). With several linear
     /// attention models in one chain, returns the first.

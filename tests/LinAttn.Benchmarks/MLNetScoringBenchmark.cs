@@ -50,6 +50,8 @@ internal static class MLNetScoringBenchmark
         Console.WriteLine($"{"what",-52} {"wall median (min, max)",40} {"throughput",16} {"CPU time/row",14}");
         ReportTransform("Transform, fitted transformer", () => Consume(fitted.Transform(data)), rowCount);
         ReportTransform("Transform, loaded chain (Model.Load)", () => Consume(loaded.Transform(data)), rowCount);
+        ITransformer recovered = LinearAttentionModel.FromTransformer(loaded).ToTransformer(data);
+        ReportTransform("Transform, loaded → FromTransformer(..).ToTransformer", () => Consume(recovered.Transform(data)), rowCount);
         ReportTransform("Transform + GetColumn<float>(Score), loaded", () => loaded.Transform(data).GetColumn<float>("Score").Count(), rowCount);
 
         var engine = mlContext.Model.CreatePredictionEngine<Row, Output>(loaded, inputSchemaDefinition: definition);

@@ -1,3 +1,4 @@
+using LinAttn.Internal;
 using LinAttn.Benchmarks.Harness;
 using LinAttn.Model;
 using LinAttn.Random;
@@ -22,7 +23,7 @@ internal static class ProfileStep
         void Report(string name, Action a) { int it = Timing.Calibrate(a, 0.2); Console.WriteLine($"{name,-28} {Timing.Measure(a, it, 5).Format()}"); }
         Report("ToTensors", () => { using var s = NewDisposeScope(); data.ToTensors(CPU, Precision.Float32); });
         using var t = data.ToTensors(CPU, Precision.Float32);
-        Report("forward (no grad)", () => { using var s = NewDisposeScope(); using var g = no_grad(); model.Loss(t.Tokens, t.Targets).ToDouble(); });
+        Report("forward (no grad)", () => { using var s = NewDisposeScope(); using var g = no_grad(); model.Loss(t.Tokens, t.Targets).ReadDouble(); });
         Report("forward+backward", () => { using var s = NewDisposeScope(); model.Weights.grad?.zero_(); var l = model.Loss(t.Tokens, t.Targets); l.backward(); });
         Report("grad to managed", () => { using var s = NewDisposeScope(); model.Weights.grad!.cpu().data<float>().ToArray(); });
         Report("SetParameters", () => model.SetParameters(theta));

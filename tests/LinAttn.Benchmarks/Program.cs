@@ -1,7 +1,7 @@
 using LinAttn.Benchmarks;
 
 // Timed harness (medians over repeats). Run alone on the machine:
-//   dotnet run -c Release --project tests/LinAttn.Benchmarks -- <compare|step|fast|fast-variants|memory|flops|kernel-cpu|mlnet [rows]|profile|automl [steps] [seeds]|distributed [all|overhead|throughput] [steps] [batch] [repeats]>
+//   dotnet run -c Release --project tests/LinAttn.Benchmarks -- <compare|step|fast|fast-variants|memory|flops|kernel-cpu|mlnet [rows]|profile|automl [steps] [seeds]|distributed [all|overhead|throughput] [steps] [batch] [repeats]|diagnostics [n]>
 string what = args.Length > 0 ? args[0] : "step";
 switch (what)
 {
@@ -42,8 +42,11 @@ switch (what)
         // under .ci/with-postgres
         return DistributedBenchmark.Run(args.Length > 1 ? args[1] : "all", args.Length > 2 ? int.Parse(args[2]) : 900,
             args.Length > 3 ? int.Parse(args[3]) : 256, args.Length > 4 ? int.Parse(args[4]) : 3);
+    case "diagnostics":
+        DiagnosticsCostBenchmark.Run(args.Length > 1 ? int.Parse(args[1]) : 2);
+        break;
     default:
-        Console.Error.WriteLine($"unknown benchmark '{what}'. Known: compare, step, fast, fast-variants, memory, flops, kernel-cpu, mlnet, profile, automl, distributed");
+        Console.Error.WriteLine($"unknown benchmark '{what}'. Known: compare, step, fast, fast-variants, memory, flops, kernel-cpu, mlnet, profile, automl, distributed, diagnostics");
         return 2;
 }
 return 0;

@@ -1,3 +1,4 @@
+using LinAttn.Internal;
 using LinAttn.Tests.TestKit;
 using TorchSharp;
 
@@ -13,6 +14,6 @@ public sealed class TorchSharpLoadsTests : TorchTest
         using var b = torch.ones(4, 2);
         using var c = a.matmul(b);
         Assert.Equal(new long[] { 3, 2 }, c.shape);
-        Assert.Equal(4.0, c[0, 0].ToDouble());
+        Assert.Equal(4.0, c[0, 0].ReadDouble());
     }
 }

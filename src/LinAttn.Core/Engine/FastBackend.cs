@@ -40,8 +40,14 @@ public sealed class FastBackend : ITrainingBackend
         _backup = new double[_theta.Length];
     }
 
-    /// <summary>True when the fast engine computes <paramref name="model"/> (linear attention).</summary>
-    public static bool Supports(ModelOptions model) => model.Activation == ScoreActivation.Identity;
+    /// <summary>True when the fast engine computes <paramref name="model"/>: linear attention without a feature MLP.</summary>
+    public static bool Supports(ModelOptions model) => model.Activation == ScoreActivation.Identity && model.FeatureMlpWidth == 0;
+
+    /// <summary>Why <paramref name="model"/> needs the TorchSharp engine (for error messages); empty when it does not.</summary>
+    internal static string Unsupported(ModelOptions model)
+        => model.Activation != ScoreActivation.Identity ? $"Activation is {model.Activation}"
+            : model.FeatureMlpWidth > 0 ? $"FeatureMlpWidth is {model.FeatureMlpWidth} (a feature MLP)"
+            : "";
 
     /// <inheritdoc />
     public ModelOptions Model => _model.Options;

@@ -7,8 +7,9 @@ namespace LinAttn.Engine;
 /// <summary>
 /// <see cref="IDifferentiableLoss"/> on the fast engine in float64: exact analytic gradients; Hessian-vector products by
 /// central differences of analytic gradients, H v ≈ (∇f(θ + εv̂) − ∇f(θ − εv̂)) ‖v‖ / (2ε) with v̂ = v/‖v‖ and
-/// ε = 1e-4 · max(1, ‖θ‖/√P). The error is O(ε²) times the third derivative plus O(10⁻¹⁶/ε) rounding: about 1e-8
-/// relative on the paper's models (measured in the tests against TorchSharp's exact double backward).
+/// ε = 1e-4 · max(1, ‖θ‖/√P). The error is O(ε²) times the third derivative plus O(10⁻¹⁶/ε) rounding. Measured against
+/// TorchSharp's exact double backward on the paper's Setting 1 model after 1250 steps (B = 1000 evaluation prompts):
+/// max |H_fast − H_exact| = 8e-6 with max |H| = 2.8 (3e-6 relative), and R_med equal to 5 significant digits.
 /// The full Hessian applies that to each coordinate direction (2P gradient evaluations).
 /// </summary>
 public sealed class FastDifferentiableLoss : IDifferentiableLoss

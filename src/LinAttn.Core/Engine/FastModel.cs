@@ -24,8 +24,8 @@ internal sealed class FastModel
 
     public FastModel(ModelOptions options, int? threads = null, SimdWidth width = SimdWidth.Auto)
     {
-        if (options.Activation != ScoreActivation.Identity)
-            throw new ArgumentOutOfRangeException(nameof(options), $"The fast engine computes linear attention only (Activation = Identity), but Activation is {options.Activation}; use the TorchSharp engine.");
+        if (!FastBackend.Supports(options))
+            throw new ArgumentOutOfRangeException(nameof(options), $"The fast engine computes linear attention without a feature MLP only, but {FastBackend.Unsupported(options)}; use the TorchSharp engine.");
         _options = options;
         _map = new ParameterMap(options);
         int count = Math.Max(1, threads ?? Environment.ProcessorCount);
@@ -116,7 +116,7 @@ internal sealed class FastModel
 
     private static int ChunkCount(int batchSize) => (batchSize + ChunkPrompts - 1) / ChunkPrompts;
 
-    private static KernelWorker CreateWorker(ModelOptions options, SimdWidth width)
+    internal static KernelWorker CreateWorker(ModelOptions options, SimdWidth width)
     {
         bool use512 = width is SimdWidth.Auto or SimdWidth.Vector512 && Vector512.IsHardwareAccelerated;
         bool use256 = !use512 && width is SimdWidth.Auto or SimdWidth.Vector256 && Vector256.IsHardwareAccelerated;

@@ -47,7 +47,7 @@ internal sealed class PromptBlock<TOps, TVec, T>
         Count = Math.Min(width, batch.BatchSize - start);
         int entries = (n + 1) * k;
         if (_staging.Length < entries * width) _staging = new T[entries * width];
-        if (batch.Tiles is float[] tiles && batch.ContextLengths is null)
+        if (batch.Tiles is float[] tiles && batch.ContextLengths is null && start % PromptBatch.TileLanes + width <= PromptBatch.TileLanes)
         {
             LoadFromTiles(tiles, start, entries);
         }

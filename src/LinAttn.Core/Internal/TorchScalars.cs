@@ -21,4 +21,16 @@ internal static class TorchScalars
 
     /// <summary>a + b without a temporary Scalar.</summary>
     public static Tensor Plus(this Tensor a, Tensor b) => a.add(b, One);
+
+    /// <summary>
+    /// The value of a one-element tensor as a double (any dtype). <c>Tensor.ToDouble()</c> is <c>ToScalar().ToDouble()</c>:
+    /// the temporary Scalar is unreachable while native code reads it through its raw handle, so a collection can
+    /// finalize it mid-call (seen as "Expected false to be true … toDouble" aborts in long diagnostic runs). The
+    /// <c>using</c> local keeps it alive until the read has returned.
+    /// </summary>
+    public static double ReadDouble(this Tensor tensor)
+    {
+        using Scalar value = tensor.ToScalar();
+        return value.ToDouble();
+    }
 }

@@ -64,17 +64,47 @@ public sealed class LinearTransformer : nn.Module<Tensor, Tensor>
     /// <summary>The device holding the parameters.</summary>
     public Device Device { get; }
 
-    /// <summary>The trainable tensor [L, H, m, k, k] (index 0 of axis 2 is P, the last is Q).</summary>
+    /// <summary>The trainable tensor [L, H, m, k, k] (index 0 of axis 2 is P, the last is Q); flat [P] with a feature
+    /// MLP (see <see cref="ModelOptions.FeatureMlpWidth"/>).</summary>
     public Parameter Weights => allparam;
 
-    /// <summary>Draws the initial parameter values: i.i.d. N(0, std²) from the stream (seed, initialisation).</summary>
+    // The attention parameters as [L, H, m, k, k] (a view of the flat tensor when there is a feature MLP).
+    private Tensor AttentionWeights => Options.FeatureMlpWidth > 0
+        ? allparam.narrow(0, 0, Options.AttentionParameterCount).view(Options.AttentionShape)
+        : allparam;
+
+    // x ← W₂ ReLU(W₁ x + b₁) + b₂ on the x-part of every token; the y column is kept. Identity without a feature MLP.
+    private Tensor ApplyFeatureMlp(Tensor tokens)
+    {
+        if (Options.FeatureMlpWidth == 0) return tokens;
+        int d = Options.Dimension, h = Options.FeatureMlpWidth, o = Options.AttentionParameterCount;
+        Tensor w1 = allparam.narrow(0, o, h * d).view(h, d);
+        Tensor b1 = allparam.narrow(0, o + h * d, h);
+        Tensor w2 = allparam.narrow(0, o + h * d + h, d * h).view(d, h);
+        Tensor b2 = allparam.narrow(0, o + 2 * h * d + h, d);
+        Tensor x = tokens.narrow(2, 0, d);
+        Tensor hidden = nn.functional.relu(x.matmul(w1.t()).Plus(b1));
+        Tensor features = hidden.matmul(w2.t()).Plus(b2);
+        return torch.cat(new[] { features, tokens.narrow(2, d, 1) }, 2);
+    }
+
+    /// <summary>Draws the initial parameter values from the stream (seed, initialisation): attention entries i.i.d.
+    /// N(0, std²); then, with a feature MLP, W₁, b₁, W₂, b₂ uniform on ±1/√fan_in (PyTorch's <c>nn.Linear</c> default).</summary>
     public static double[] InitialParameters(ModelOptions options, ulong seed)
     {
         Guard.NotNull(options).Validate();
         var values = new double[options.ParameterCount];
         var random = CounterRandom.For(seed, StreamPurpose.Initialisation);
-        random.FillGaussian(values);
-        for (int i = 0; i < values.Length; i++) values[i] *= options.InitStd;
+        Span<double> attention = values.AsSpan(0, options.AttentionParameterCount);
+        random.FillGaussian(attention);
+        for (int i = 0; i < attention.Length; i++) attention[i] *= options.InitStd;
+        if (options.FeatureMlpWidth > 0)
+        {
+            int d = options.Dimension, h = options.FeatureMlpWidth, o = options.AttentionParameterCount;
+            double first = 1.0 / Math.Sqrt(d), second = 1.0 / Math.Sqrt(h);
+            for (int i = 0; i < h * d + h; i++) values[o++] = (2 * random.NextDouble() - 1) * first;    // W₁, b₁
+            for (int i = 0; i < d * h + d; i++) values[o++] = (2 * random.NextDouble() - 1) * second;   // W₂, b₂
+        }
         return values;
     }
 
@@ -105,17 +135,17 @@ public sealed class LinearTransformer : nn.Module<Tensor, Tensor>
         switch (Options.Parametrization)
         {
             case Parametrization.Full:
-                return (allparam.select(2, 0), allparam.select(2, 1));
+                return (AttentionWeights.select(2, 0), AttentionWeights.select(2, 1));
             case Parametrization.Restricted:
             {
                 var pad = new long[] { 0, 1, 0, 1 };
-                Tensor p = nn.functional.pad(allparam.select(2, 0), pad).Plus(_pFixed);
-                Tensor q = nn.functional.pad(allparam.select(2, 1), pad);
+                Tensor p = nn.functional.pad(AttentionWeights.select(2, 0), pad).Plus(_pFixed);
+                Tensor q = nn.functional.pad(AttentionWeights.select(2, 1), pad);
                 return (p, q);
             }
             default:
             {
-                Tensor q = nn.functional.pad(allparam.select(2, 0), new long[] { 0, 1, 0, 1 });
+                Tensor q = nn.functional.pad(AttentionWeights.select(2, 0), new long[] { 0, 1, 0, 1 });
                 Tensor p = _pFixed.expand(Options.Layers, Options.Heads, d + 1, d + 1);
                 return (p, q);
             }
@@ -153,6 +183,7 @@ public sealed class LinearTransformer : nn.Module<Tensor, Tensor>
     // this is several times faster than batched 6×6 matmuls. Returns −ŷ = [z_q after L layers]_y, [B].
     private Tensor PredictAssociative(Tensor tokens, Tensor? contextMask)
     {
+        tokens = ApplyFeatureMlp(tokens);
         var (p, q) = EmbeddedMatrices();
         int n = (int)tokens.shape[1] - 1, k1 = Options.Dimension + 1, heads = Options.Heads;
         long batch = tokens.shape[0];
@@ -187,7 +218,7 @@ public sealed class LinearTransformer : nn.Module<Tensor, Tensor>
         var (p, q) = EmbeddedMatrices();
         Tensor qT = q.transpose(-1, -2);
         Tensor inverseN = InverseContextCount(tokens, contextMask).view(-1, 1, 1);
-        Tensor z = tokens;
+        Tensor z = ApplyFeatureMlp(tokens);
         for (int l = 0; l < Options.Layers; l++)
         {
             Tensor a = LayerMap(p[l], qT[l], ContextMoment(z, contextMask), inverseN);
@@ -220,7 +251,7 @@ public sealed class LinearTransformer : nn.Module<Tensor, Tensor>
         Tensor padding = torch.cat(new[] { valid.logical_not(), noQuery }, 1).view(batch, 1, 1, n + 1);  // padded keys
         Tensor keyWeights = keys.to_type(_dtype);
         Tensor inverseN = InverseContextCount(tokens, contextMask).view(-1, 1, 1);
-        Tensor z = tokens;
+        Tensor z = ApplyFeatureMlp(tokens);
         for (int l = 0; l < Options.Layers; l++)
         {
             Tensor zh = z.unsqueeze(1);                                                    // [B, 1, T, k1]

@@ -45,17 +45,36 @@ public sealed record ModelOptions
     /// <summary>Precision of parameters and computation.</summary>
     public Precision Precision { get; init; } = Precision.Float32;
 
+    /// <summary>
+    /// Hidden width h of an optional trainable feature MLP applied to the x-part of every token (context and query)
+    /// before the first layer: x ← W₂ ReLU(W₁ x + b₁) + b₂ with W₁ ∈ R^(h×d), W₂ ∈ R^(d×h) (the authors'
+    /// <c>Transformer_MLP</c> of the nonlinear-regression experiment uses h = 30). 0 (the default) means no MLP.
+    /// Its h·d + h + d·h + d parameters follow the attention parameters in θ, and the parameter tensor is then flat.
+    /// Range: ≥ 0.
+    /// </summary>
+    public int FeatureMlpWidth { get; init; }
+
     /// <summary>Side k of each stored matrix: d for Restricted and PreconditionedGd, d + 1 for Full.</summary>
     public int MatrixSize => Parametrization == Parametrization.Full ? Dimension + 1 : Dimension;
 
     /// <summary>Matrices stored per head: 2 (P and Q), or 1 (Q only) for PreconditionedGd.</summary>
     public int MatricesPerHead => Parametrization == Parametrization.PreconditionedGd ? 1 : 2;
 
-    /// <summary>Shape [L, H, m, k, k] of the parameter tensor.</summary>
-    public long[] ParameterShape => new long[] { Layers, Heads, MatricesPerHead, MatrixSize, MatrixSize };
+    /// <summary>Shape of the parameter tensor: [L, H, m, k, k], or flat [<see cref="ParameterCount"/>] with a feature MLP
+    /// (whose attention part is <see cref="AttentionShape"/>).</summary>
+    public long[] ParameterShape => FeatureMlpWidth > 0 ? new long[] { ParameterCount } : AttentionShape;
 
-    /// <summary>Number of trainable scalars, L·H·m·k².</summary>
-    public int ParameterCount => Layers * Heads * MatricesPerHead * MatrixSize * MatrixSize;
+    /// <summary>Shape [L, H, m, k, k] of the attention parameters (the first <see cref="AttentionParameterCount"/> of θ).</summary>
+    public long[] AttentionShape => new long[] { Layers, Heads, MatricesPerHead, MatrixSize, MatrixSize };
+
+    /// <summary>Number of attention parameters, L·H·m·k².</summary>
+    public int AttentionParameterCount => Layers * Heads * MatricesPerHead * MatrixSize * MatrixSize;
+
+    /// <summary>Number of feature-MLP parameters, 2·h·d + h + d (0 without the MLP).</summary>
+    public int FeatureMlpParameterCount => FeatureMlpWidth > 0 ? 2 * FeatureMlpWidth * Dimension + FeatureMlpWidth + Dimension : 0;
+
+    /// <summary>Number of trainable scalars: attention (L·H·m·k²) plus feature MLP.</summary>
+    public int ParameterCount => AttentionParameterCount + FeatureMlpParameterCount;
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first option out of range.</summary>
     public void Validate()
@@ -67,6 +86,7 @@ public sealed record ModelOptions
         Guard.Defined(Activation, nameof(Activation));
         Guard.NonNegative(InitStd, nameof(InitStd));
         Guard.Defined(Precision, nameof(Precision));
+        Guard.NonNegative(FeatureMlpWidth, nameof(FeatureMlpWidth));
     }
 
     /// <summary>Flat offset of entry [l, h, m, r, c] in the parameter vector (row-major, as the tensor).</summary>

@@ -37,7 +37,7 @@ public sealed class TorchSharpDifferentiableLoss : IDifferentiableLoss
         PromptTensors t = Prepare(parameters, batch);
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        return _module.Loss(t.Tokens, t.Targets, t.ContextMask).ToDouble();
+        return _module.Loss(t.Tokens, t.Targets, t.ContextMask).ReadDouble();
     }
 
     /// <inheritdoc />
@@ -49,7 +49,7 @@ public sealed class TorchSharpDifferentiableLoss : IDifferentiableLoss
         Tensor loss = _module.Loss(t.Tokens, t.Targets, t.ContextMask);
         Tensor g = torch.autograd.grad(new[] { loss }, new Tensor[] { _module.Weights })[0];
         CopyOut(g, gradient);
-        return loss.ToDouble();
+        return loss.ReadDouble();
     }
 
     /// <inheritdoc />

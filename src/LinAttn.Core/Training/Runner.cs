@@ -87,7 +87,7 @@ public static class Runner
         {
             EngineKind.TorchSharp => EngineKind.TorchSharp,
             EngineKind.Fast when !fastApplies => throw new ArgumentOutOfRangeException(nameof(TrainingOptions.Engine),
-                $"Engine Fast computes linear attention on the CPU only, but Activation is {model.Activation} and Device is '{training.Device}'. Use Engine Auto or TorchSharp."),
+                $"Engine Fast computes linear attention without a feature MLP on the CPU only, but {(FastBackend.Supports(model) ? $"Device is '{training.Device}'" : FastBackend.Unsupported(model))}. Use Engine Auto or TorchSharp."),
             EngineKind.Fast => EngineKind.Fast,
             _ => fastApplies ? EngineKind.Fast : EngineKind.TorchSharp,
         };

@@ -67,7 +67,7 @@ public sealed class TorchSharpBackend : ITrainingBackend
             _model.Weights.grad?.zero_();
             Tensor lossTensor = _model.Loss(t.Tokens, t.Targets, t.ContextMask);
             lossTensor.backward();
-            loss = lossTensor.ToDouble();
+            loss = lossTensor.ReadDouble();
             CopyToManaged(_model.Weights.grad!, _gradient);
         }
 
@@ -109,7 +109,7 @@ public sealed class TorchSharpBackend : ITrainingBackend
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         using var t = batch.ToTensors(_model.Device, Model.Precision);
-        return _model.Loss(t.Tokens, t.Targets, t.ContextMask).ToDouble();
+        return _model.Loss(t.Tokens, t.Targets, t.ContextMask).ReadDouble();
     }
 
     /// <inheritdoc />

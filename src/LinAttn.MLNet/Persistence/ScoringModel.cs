@@ -14,7 +14,7 @@ internal sealed class ScoringModel
     {
         Payload = payload;
         Shape = payload.Shape;
-        _scorer = PromptScorers.Create(payload.Model, payload.Parameters);
+        _scorer = PromptScorers.Create(payload.Model, payload.Parameters, payload.ContextLength);
     }
 
     public ModelPayload Payload { get; }
@@ -34,6 +34,21 @@ internal sealed class ScoringModel
     /// <exception cref="ArgumentOutOfRangeException">The vector has the wrong size or the context length is not an integer in [1, N].</exception>
     public float Score(ReadOnlySpan<float> features, float? contextLength)
     {
+        int tokenCount = (Shape.ContextLength + 1) * (Shape.Dimension + 1);
+        Span<float> tokens = tokenCount <= 1024 ? stackalloc float[tokenCount] : new float[tokenCount];
+        int n = WriteTokens(features, contextLength, tokens);
+        return (float)_scorer.Score(tokens, n);
+    }
+
+    /// <summary>True when the batched engine path applies (linear attention).</summary>
+    public bool SupportsBatches => Payload.Model.Activation == LinAttn.Model.ScoreActivation.Identity;
+
+    /// <summary>
+    /// Checks one prompt vector and writes it as tokens [N + 1, d + 1] (query label 0); returns its context length n_b.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The vector has the wrong size or the context length is not an integer in [1, N].</exception>
+    public int WriteTokens(ReadOnlySpan<float> features, float? contextLength, Span<float> tokens)
+    {
         PromptShape shape = Shape;
         if (features.Length != shape.FeatureCount)
             throw new ArgumentOutOfRangeException(Payload.FeatureColumnName,
@@ -49,9 +64,8 @@ internal sealed class ScoringModel
             }
             n = (int)length;
         }
-        int tokenCount = (shape.ContextLength + 1) * (shape.Dimension + 1);
-        Span<float> tokens = tokenCount <= 1024 ? stackalloc float[tokenCount] : new float[tokenCount];
         shape.WriteTokens(features, tokens);
-        return (float)_scorer.Score(tokens, n);
+        tokens[(shape.ContextLength + 1) * (shape.Dimension + 1) - 1] = 0;
+        return n;
     }
 }

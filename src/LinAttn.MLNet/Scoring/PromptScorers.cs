@@ -5,12 +5,12 @@ namespace LinAttn.MLNet.Scoring;
 /// <summary>Chooses the managed scorer for an architecture.</summary>
 internal static class PromptScorers
 {
-    /// <summary>The S-form for linear attention (identity scores), the token-level form for softmax and ReLU.</summary>
-    public static IPromptScorer Create(ModelOptions options, ReadOnlySpan<double> parameters)
-    {
-        var matrices = new EmbeddedMatrices(options, parameters);
-        return options.Activation == ScoreActivation.Identity
-            ? new ManagedPromptScorer(matrices)
-            : new TokenPromptScorer(matrices);
-    }
+    /// <summary>The fast engine's S-form for linear attention (identity scores), the token-level form for softmax and ReLU.</summary>
+    /// <param name="options">The architecture.</param>
+    /// <param name="parameters">θ.</param>
+    /// <param name="contextLength">N, the (maximum) number of context pairs of a prompt.</param>
+    public static IPromptScorer Create(ModelOptions options, ReadOnlySpan<double> parameters, int contextLength)
+        => options.Activation == ScoreActivation.Identity
+            ? new EnginePromptScorer(options, parameters, contextLength)
+            : new TokenPromptScorer(new EmbeddedMatrices(options, parameters));
 }

@@ -1,3 +1,4 @@
+using LinAttn.Internal;
 using LinAttn.Engine;
 using LinAttn.Model;
 using LinAttn.Random;
@@ -27,7 +28,7 @@ public sealed class FastEngineTests : TorchTest
         var loss = model.Loss(t.Tokens, t.Targets, t.ContextMask);
         loss.backward();
         double[] predictions = Tensors.ToDoubles(model.Predict(t.Tokens, t.ContextMask));
-        return (loss.ToDouble(), Tensors.ToDoubles(model.Weights.grad!), predictions);
+        return (loss.ReadDouble(), Tensors.ToDoubles(model.Weights.grad!), predictions);
     }
 
     public static IEnumerable<object[]> Configurations()

@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 
 namespace LinAttn.Tests.MLNet;
 
-/// <summary>The managed scorers (S-form and token-level) against the TorchSharp forward of <see cref="LinearTransformer"/>.</summary>
+/// <summary>The managed scorers (the fast engine's S-form and the token-level form) against the TorchSharp forward of <see cref="LinearTransformer"/>.</summary>
 public sealed class ManagedScorerTests : TorchTest
 {
     [Theory]
@@ -23,8 +23,8 @@ public sealed class ManagedScorerTests : TorchTest
         const int d = 4, n = 9, batch = 16;
         var options = new ModelOptions { Dimension = d, Layers = 3, Heads = heads, Parametrization = parametrization, Activation = activation };
         double[] theta = PromptData.RandomParameters(options, 11, 0.25);
-        IPromptScorer scorer = PromptScorers.Create(options, theta);
-        Assert.IsType(activation == ScoreActivation.Identity ? typeof(ManagedPromptScorer) : typeof(TokenPromptScorer), scorer);
+        IPromptScorer scorer = PromptScorers.Create(options, theta, n);
+        Assert.IsType(activation == ScoreActivation.Identity ? typeof(EnginePromptScorer) : typeof(TokenPromptScorer), scorer);
 
         using var scope = torch.NewDisposeScope();
         Tensor tokens64 = Tensors.RandomTokens(batch, n, d, 12);
@@ -51,7 +51,7 @@ public sealed class ManagedScorerTests : TorchTest
         int[] lengths = { 5, 8, 1, 3 };
         var options = new ModelOptions { Dimension = d, Layers = 2, Heads = 2, Activation = activation, Precision = Precision.Float64 };
         double[] theta = PromptData.RandomParameters(options, 13, 0.3);
-        IPromptScorer scorer = PromptScorers.Create(options, theta);
+        IPromptScorer scorer = PromptScorers.Create(options, theta, nMax);
         using var scope = torch.NewDisposeScope();
         Tensor padded = Tensors.RandomTokens(lengths.Length, nMax, d, 14);     // padding rows hold garbage on purpose
         var mask = new bool[lengths.Length * nMax];
@@ -75,7 +75,7 @@ public sealed class ManagedScorerTests : TorchTest
         var options = new ModelOptions { Dimension = 5, Layers = 3, Heads = 2, Parametrization = Parametrization.Full };
         double[] theta = PromptData.RandomParameters(options, 15, 0.2);
         var matrices = new EmbeddedMatrices(options, theta);
-        var sForm = new ManagedPromptScorer(matrices);
+        var sForm = new EnginePromptScorer(options, theta, 20);
         var tokenForm = new TokenPromptScorer(matrices);
         PromptRow[] rows = PromptData.Rows(8, 16);
         var shape = new PromptShape(5, 20, PromptLayout.Interleaved);

@@ -1,3 +1,4 @@
+using LinAttn.Internal;
 using LinAttn.Model;
 using LinAttn.Tests.TestKit;
 using TorchSharp;
@@ -35,10 +36,10 @@ public sealed class GradientTests : TorchTest
             double saved = theta[i];
             theta[i] = saved + h;
             model.SetParameters(theta);
-            double plus = model.Loss(z, y).ToDouble();
+            double plus = model.Loss(z, y).ReadDouble();
             theta[i] = saved - h;
             model.SetParameters(theta);
-            double minus = model.Loss(z, y).ToDouble();
+            double minus = model.Loss(z, y).ReadDouble();
             theta[i] = saved;
             finite[i] = (plus - minus) / (2 * h);
         }

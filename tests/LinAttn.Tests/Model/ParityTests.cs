@@ -1,3 +1,4 @@
+using LinAttn.Internal;
 using LinAttn.Model;
 using LinAttn.Tests.TestKit;
 using TorchSharp;
@@ -48,6 +49,6 @@ public sealed class ParityTests : TorchTest
         double[] tokens = Tensors.ToDoubles(model.ForwardTokens(z0));
         Tensor loss = model.Loss(z0, targets);
         loss.backward();
-        return (predictions, tokens, loss.ToDouble(), Tensors.ToDoubles(model.Weights.grad!));
+        return (predictions, tokens, loss.ReadDouble(), Tensors.ToDoubles(model.Weights.grad!));
     }
 }

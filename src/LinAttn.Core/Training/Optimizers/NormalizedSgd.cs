@@ -1,3 +1,4 @@
+using LinAttn.Internal;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -34,7 +35,7 @@ public sealed class NormalizedSgd : MomentumOptimizerBase
                 if (grad is null) continue;
                 Tensor direction = Momentum > 0 ? Buffer(parameter).mul_(momentum).add_(grad, alpha: LinAttn.Internal.TorchScalars.One) : grad;
                 directions.Add((parameter, direction));
-                squaredNorm += (direction * direction).sum().ToDouble();
+                squaredNorm += (direction * direction).sum().ReadDouble();
             }
             double norm = Math.Sqrt(squaredNorm);
             if (!(norm > 0)) return;

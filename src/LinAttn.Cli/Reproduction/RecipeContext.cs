@@ -1,0 +1,43 @@
+using LinAttn.Diagnostics.Studies;
+using LinAttn.Model;
+using LinAttn.Training;
+using Spectre.Console;
+
+namespace LinAttn.Cli.Reproduction;
+
+/// <summary>Everything a recipe needs while it runs: its folder, profile, the unit store (resume), progress and
+/// cancellation.</summary>
+internal sealed class RecipeContext
+{
+    public required string Folder { get; init; }
+
+    public required ReproductionProfile Profile { get; init; }
+
+    public required IAnsiConsole Console { get; init; }
+
+    public required IStudyStore Store { get; init; }
+
+    public IProgress<ComparisonProgress>? Progress { get; init; }
+
+    public CancellationToken Token { get; init; }
+
+    public int? Threads { get; init; }
+
+    /// <summary>The engine for diagnostics; null: the library default.</summary>
+    public Func<ModelOptions, IDifferentiableLoss>? LossFactory { get; init; }
+
+    public List<string> Files { get; } = new();
+
+    /// <summary>The path of an output file, remembered for the report's file list.</summary>
+    public string PathOf(string file)
+    {
+        if (!Files.Contains(file)) Files.Add(file);
+        return Path.Combine(Folder, file);
+    }
+
+    public ComparisonResult Compare(ComparisonVariant variant, ComparisonOptions options)
+        => OptimizerComparison.Run(variant, options, Store, LossFactory, Progress, Token);
+
+    public TrajectoryResult Trajectory(string key, RunSpec spec, TrajectoryOptions options)
+        => OptimizerComparison.RunTrajectory(key, spec, options, Store, LossFactory, Progress, Token);
+}

@@ -1,0 +1,19 @@
+using LinAttn.Engine;
+using LinAttn.Model;
+
+namespace LinAttn.Diagnostics;
+
+/// <summary>
+/// The engine the diagnostics use by default for losses, gradients, Hessian-vector products and Hessians. Every API
+/// also accepts an <see cref="IDifferentiableLoss"/> (or a factory), so another engine plugs in without changes here.
+/// </summary>
+public static class DiagnosticEngines
+{
+    /// <summary>
+    /// <see cref="FastDifferentiableLoss"/> (analytic float64 gradients; Hessian-vector products by central differences,
+    /// about 1e-8 relative) whenever the fast engine computes the model (linear attention, no feature MLP), else
+    /// <see cref="TorchSharpDifferentiableLoss"/> (exact double backward).
+    /// </summary>
+    public static IDifferentiableLoss CreateLoss(ModelOptions model)
+        => FastBackend.Supports(model) ? new FastDifferentiableLoss(model) : new TorchSharpDifferentiableLoss(model);
+}

@@ -1,0 +1,116 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using LinAttn.Model;
+using LinAttn.Training;
+
+namespace LinAttn.Diagnostics.Studies;
+
+/// <summary>
+/// The paper's basic experiment for one configuration: train it with SGDM and with Adam for several seeds, compute the
+/// trajectory diagnostics of every run, and the gradient noise at initialisation. Each unit (one run, the noise) is
+/// stored as soon as it finishes when a store is given, and loaded instead of recomputed on a rerun.
+/// </summary>
+public static class OptimizerComparison
+{
+    private static readonly JsonSerializerOptions FingerprintJson = new()
+    {
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    /// <summary>The optimizers compared, in report order.</summary>
+    public static IReadOnlyList<OptimizerKind> Optimizers { get; } = new[] { OptimizerKind.SgdMomentum, OptimizerKind.Adam };
+
+    /// <summary>Runs (or loads) every unit of <paramref name="variant"/>.</summary>
+    /// <param name="variant">The configuration.</param>
+    /// <param name="options">Seeds, trajectory diagnostics, noise.</param>
+    /// <param name="store">Keeps finished units; null keeps nothing.</param>
+    /// <param name="lossFactory">Engine for the diagnostics; null uses <see cref="DiagnosticEngines.CreateLoss"/>.</param>
+    /// <param name="progress">Per-unit progress.</param>
+    /// <param name="cancellationToken">Stops between and inside units; throws <see cref="OperationCanceledException"/>
+    /// (finished units stay in the store).</param>
+    public static ComparisonResult Run(ComparisonVariant variant, ComparisonOptions options, IStudyStore? store = null,
+        Func<ModelOptions, IDifferentiableLoss>? lossFactory = null, IProgress<ComparisonProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        Check.NotNull(variant, nameof(variant));
+        Check.NotNull(options, nameof(options));
+        NoiseStudyResult? noise = null;
+        if (options.Noise is not null)
+        {
+            string key = NoiseKey(variant);
+            string fingerprint = Fingerprint(variant.Adam.Model, variant.Adam.Task, options.Noise, options.NoiseSeed, variant.Adam.Training.Device);
+            noise = LoadOrRun(store, key, fingerprint, NoiseStudyResult.FromJson, r => r.ToJson(), progress, () =>
+                NoiseStudy.AtInitialisation(variant.Adam, options.NoiseSeed, options.Noise, lossFactory, Forward(progress, key), cancellationToken));
+        }
+        var runs = new Dictionary<OptimizerKind, List<TrajectoryResult>>();
+        foreach (ulong seed in options.Seeds)
+        {
+            foreach (OptimizerKind optimizer in Optimizers)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                TrajectoryResult result = RunTrajectory(RunKey(variant, optimizer, seed), variant.For(optimizer, seed), options.Trajectory, store,
+                    lossFactory, progress, cancellationToken);
+                if (!runs.TryGetValue(optimizer, out List<TrajectoryResult>? list)) runs[optimizer] = list = new List<TrajectoryResult>();
+                list.Add(result);
+            }
+        }
+        return new ComparisonResult(variant, runs.GetValueOrDefault(OptimizerKind.SgdMomentum) ?? new(),
+            runs.GetValueOrDefault(OptimizerKind.Adam) ?? new(), noise);
+    }
+
+    /// <summary>One stored unit outside a comparison: loads <paramref name="key"/> from the store, or runs
+    /// <see cref="TrajectoryStudy.Run"/> for <paramref name="spec"/> and stores the result.</summary>
+    public static TrajectoryResult RunTrajectory(string key, RunSpec spec, TrajectoryOptions options, IStudyStore? store = null,
+        Func<ModelOptions, IDifferentiableLoss>? lossFactory = null, IProgress<ComparisonProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        Check.NotNull(spec, nameof(spec));
+        Check.NotNull(options, nameof(options));
+        // The thread count does not change results (prompt streams are per prompt), so it is not part of the fingerprint.
+        RunSpec identity = spec with { Training = spec.Training with { Threads = null } };
+        return LoadOrRun(store, key, Fingerprint(identity, options), TrajectoryResult.FromJson, r => r.ToJson(), progress,
+            () => TrajectoryStudy.Run(spec, options, lossFactory, Forward(progress, key), cancellationToken));
+    }
+
+    /// <summary>The store key of one run: "{label}-{sgdm|adam}-seed{seed}".</summary>
+    public static string RunKey(ComparisonVariant variant, OptimizerKind optimizer, ulong seed)
+        => $"{variant.Label}-{OptimizerOptions.ShortName(optimizer)}-seed{seed}";
+
+    /// <summary>The store key of the noise: "{label}-noise".</summary>
+    public static string NoiseKey(ComparisonVariant variant) => $"{variant.Label}-noise";
+
+    /// <summary>A short hash of the JSON of every object that determines a unit's result.</summary>
+    public static string Fingerprint(params object?[] parts)
+    {
+        string json = "v1|" + string.Join("|", parts.Select(p => JsonSerializer.Serialize(p, p?.GetType() ?? typeof(object), FingerprintJson)));
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(json)))[..16];
+    }
+
+    private static T LoadOrRun<T>(IStudyStore? store, string key, string fingerprint, Func<string, T> read, Func<T, string> write,
+        IProgress<ComparisonProgress>? progress, Func<T> run)
+    {
+        if (store?.Load(key, fingerprint) is string json)
+        {
+            try
+            {
+                T cached = read(json);
+                progress?.Report(new ComparisonProgress(key, new StudyProgress(StudyPhase.Training, 1, 1), true, true));
+                return cached;
+            }
+            catch (JsonException)
+            {
+                // recompute a unit that no longer parses
+            }
+        }
+        T result = run();
+        store?.Save(key, fingerprint, write(result));
+        progress?.Report(new ComparisonProgress(key, new StudyProgress(StudyPhase.Training, 1, 1), false, true));
+        return result;
+    }
+
+    private static IProgress<StudyProgress>? Forward(IProgress<ComparisonProgress>? progress, string key)
+        => progress is null ? null : new InlineProgress<StudyProgress>(p => progress.Report(new ComparisonProgress(key, p, false)));
+}

@@ -1,0 +1,126 @@
+using LinAttn.Diagnostics;
+using LinAttn.Diagnostics.Studies;
+using LinAttn.Model;
+using LinAttn.Random;
+using LinAttn.Tasks;
+using LinAttn.Tests.TestKit;
+using LinAttn.Training;
+
+namespace LinAttn.Tests.Diagnostics;
+
+/// <summary>Trajectory studies and optimizer comparisons on a tiny configuration: values match direct computations,
+/// finished units are stored and a rerun loads them.</summary>
+public sealed class StudyTests : TorchTest, IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "linattn-study-" + Guid.NewGuid().ToString("N"));
+
+    private static ComparisonVariant Tiny()
+    {
+        RunSpec Make(OptimizerKind kind) => new("tiny",
+            new ModelOptions { Dimension = 3, Layers = 2 },
+            new TaskOptions { Dimension = 3, ContextLength = 6 },
+            new TrainingOptions
+            {
+                Steps = 30, BatchSize = 32, EvaluationBatchSize = 64, EvaluateEvery = 10, Threads = 1,
+                Optimizer = new OptimizerOptions { Kind = kind, LearningRate = 0.02, Beta2 = 0.9 },
+            });
+        return new ComparisonVariant("tiny", "tiny test configuration", Make(OptimizerKind.SgdMomentum), Make(OptimizerKind.Adam));
+    }
+
+    private static readonly ComparisonOptions Options = new()
+    {
+        Seeds = new ulong[] { 0, 1 },
+        Trajectory = new TrajectoryOptions { ConditionSteps = new[] { 0, 20 }, SpectrumSteps = new[] { 20 }, SmoothnessSteps = TrajectoryOptions.Every(5, 29) },
+        Noise = new GradientNoiseOptions { MinibatchSize = 32, LargeBatchMultiple = 4, Minibatches = 30, Bins = 10 },
+    };
+
+    [Fact]
+    public void TrajectoryStudy_MatchesDirectComputations()
+    {
+        RunSpec spec = Tiny().For(OptimizerKind.Adam, 3);
+        TrajectoryResult result = TrajectoryStudy.Run(spec, Options.Trajectory);
+        Assert.Equal(TrainingStatus.Completed, result.Status);
+        Assert.Equal(new[] { 0, 10, 20, 30 }, result.EvaluationSteps);
+        Assert.Equal(new[] { 0, 20 }, result.ConditionSteps);
+        Assert.Equal(new[] { 0, 5, 10, 15, 20, 25 }, result.SmoothnessSteps);
+        Assert.Single(result.Spectra);
+        Assert.Equal(spec.Model.ParameterCount, result.Spectra[0].Length);
+
+        PromptBatch evaluation = new PromptSampler(spec.Task).Sample(64, 99, StreamPurpose.Evaluation, 0);
+        double[] theta0 = LinearTransformer.InitialParameters(spec.Model, 3);
+        double[] theta1 = Runner.Train(spec with { Training = spec.Training with { Steps = 1 } }).FinalParameters;
+        using var loss = new TorchSharpDifferentiableLoss(spec.Model);
+        HessianResult h0 = HessianAnalysis.Compute(loss, theta0, evaluation);
+        // The study differentiates with the fast engine (finite-difference HVPs of an analytic gradient, relative
+        // error ~1e-9 here); the reference is TorchSharp's exact double backward.
+        AssertClose(h0.RobustCondition(RobustConditionDefinition.AbsoluteDiagonal), result.ConditionDiagonal[0], 1e-7);
+        AssertClose(h0.RobustCondition(RobustConditionDefinition.Eigenvalues), result.ConditionEigenvalues[0], 1e-7);
+        double ds0 = DirectionalSmoothness.Along(loss, theta0, theta1.Select((v, i) => v - theta0[i]).ToArray(), evaluation);
+        AssertClose(ds0, result.Smoothness[0], 1e-6);
+        Assert.Equal(result.EvaluationLoss[0], loss.Loss(theta0, evaluation), 5);   // training evaluates in float32
+
+        TrajectoryResult copy = TrajectoryResult.FromJson(result.ToJson());
+        Assert.Equal(result.ToJson(), copy.ToJson());
+    }
+
+    [Fact]
+    public void Comparison_StoresUnits_AndAResumeLoadsThem()
+    {
+        var store = new DirectoryStudyStore(_folder);
+        var first = new List<ComparisonProgress>();
+        ComparisonResult a = OptimizerComparison.Run(Tiny(), Options, store, progress: new Inline<ComparisonProgress>(first.Add));
+        Assert.Equal(5, Directory.GetFiles(_folder, "*.json").Length);   // 2 seeds × 2 optimizers + noise
+        Assert.DoesNotContain(first, p => p.Cached);
+        Assert.Equal(30, a.Noise!.Norms.Length);
+        Assert.Equal(2, a.ConditionRatio(20).PerSeed.Count);
+        Assert.Equal(2, a.LossBand(OptimizerKind.Adam).Counts[^1]);
+
+        var second = new List<ComparisonProgress>();
+        ComparisonResult b = OptimizerComparison.Run(Tiny(), Options, store, progress: new Inline<ComparisonProgress>(second.Add));
+        Assert.Equal(5, second.Count);
+        Assert.All(second, p => Assert.True(p.Cached && p.Finished));
+        Assert.Equal(5, first.Count(p => p.Finished));
+        Assert.Equal(a.Adam[1].ToJson(), b.Adam[1].ToJson());
+        Assert.Equal(a.ConditionRatio(20).Mean, b.ConditionRatio(20).Mean);
+
+        // A different thread count reuses them (results do not depend on it); a changed configuration does not.
+        var threads = new List<ComparisonProgress>();
+        OptimizerComparison.Run(Tiny().With(s => s with { Training = s.Training with { Threads = 2 } }), Options, store,
+            progress: new Inline<ComparisonProgress>(threads.Add));
+        Assert.All(threads, p => Assert.True(p.Cached));
+        var third = new List<ComparisonProgress>();
+        OptimizerComparison.Run(Tiny(), Options with { Seeds = new ulong[] { 0 }, Noise = null, Trajectory = new TrajectoryOptions() }, store,
+            progress: new Inline<ComparisonProgress>(third.Add));
+        Assert.DoesNotContain(third, p => p.Cached);
+    }
+
+    [Fact]
+    public void Comparison_Cancelled_KeepsFinishedUnits()
+    {
+        var store = new DirectoryStudyStore(_folder);
+        using var cts = new CancellationTokenSource();
+        var progress = new Inline<ComparisonProgress>(p =>
+        {
+            if (p.Unit == "tiny-adam-seed0" && p.Progress.Phase == StudyPhase.Smoothness) cts.Cancel();
+        });
+        Assert.ThrowsAny<OperationCanceledException>(() => OptimizerComparison.Run(Tiny(), Options, store, progress: progress, cancellationToken: cts.Token));
+        string[] saved = Directory.GetFiles(_folder, "*.json").Select(Path.GetFileName).Order().ToArray()!;
+        Assert.Equal(new[] { "tiny-noise.json", "tiny-sgdm-seed0.json" }, saved);
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_folder)) Directory.Delete(_folder, true);
+    }
+
+    private sealed class Inline<T>(Action<T> handler) : IProgress<T>
+    {
+        public void Report(T value) => handler(value);
+    }
+
+    private static void AssertClose(double expected, double actual, double relative)
+    {
+        Assert.True(Math.Abs(expected - actual) <= relative * Math.Abs(expected),
+            $"expected {expected:R}, actual {actual:R}, relative error {Math.Abs(expected - actual) / Math.Abs(expected):E2} > {relative:E0}");
+    }
+}
