@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using LinAttn.AutoML;
 using LinAttn.Training;
 using Npgsql;
@@ -92,19 +93,19 @@ internal static class DistributedBenchmark
                     "--batch-size", batchSize.ToString(CultureInfo.InvariantCulture), "--confirm-seeds", "5", "--seed", "0",
                 };
                 var clock = Stopwatch.StartNew();
+                double cpuBefore = ChildrenCpuSeconds();
                 var processes = Enumerable.Range(0, workers).Select(_ => Start(args, server)).ToList();
-                double cpu = 0;
                 foreach (Process p in processes)
                 {
                     p.WaitForExit();
                     if (p.ExitCode != 0) throw new InvalidOperationException($"a worker exited with {p.ExitCode}: {p.StandardError.ReadToEnd()}");
-                    cpu += p.TotalProcessorTime.TotalSeconds;
                     p.Dispose();
                 }
+                double cpu = ChildrenCpuSeconds() - cpuBefore;
                 double wall = clock.Elapsed.TotalSeconds;
                 var (window, trials) = Window(server, study);
                 results[workers].Add((wall, window, trials));
-                if (workers == 1) Bound(server, study);
+                Profile(server, study, bound: workers == 1);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"  repeat {r}: {workers} worker(s): {trials} trials, wall {wall:F1} s ({trials / wall * 60:F0} trials/min), in-study {window:F1} s ({trials / window * 60:F0} trials/min), workers' CPU {cpu:F1} s; load average {Load()}"));
             }
@@ -118,6 +119,19 @@ internal static class DistributedBenchmark
                 $"  {workers} | {list[0].Trials} | {Median(list.Select(x => x.Wall).ToList()):F1} | {perMinute:F0} | {Median(list.Select(x => x.Trials / x.Window * 60).ToList()):F0} | {perMinute / baseline:F2}"));
         }
     }
+
+    /// <summary>User + system CPU seconds of this process's children that have exited and been waited for
+    /// (getrusage(RUSAGE_CHILDREN)): the workers' CPU time, which <see cref="Process.TotalProcessorTime"/> cannot give
+    /// once a process has exited.</summary>
+    private static double ChildrenCpuSeconds()
+    {
+        var usage = new long[18];   // struct rusage on 64-bit Linux: ru_utime, ru_stime (timeval: seconds, microseconds), 14 counters
+        if (!OperatingSystem.IsLinux() || GetRusage(-1, usage) != 0) return double.NaN;
+        return usage[0] + usage[1] * 1e-6 + usage[2] + usage[3] * 1e-6;
+    }
+
+    [DllImport("libc", EntryPoint = "getrusage")]
+    private static extern int GetRusage(int who, [Out] long[] usage);
 
     private static string Load() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
 
@@ -134,15 +148,22 @@ internal static class DistributedBenchmark
         return p;
     }
 
-    /// <summary>What the study's rounds allow: with its job durations (measured with one worker), the time N workers
-    /// would need if each round's jobs were spread perfectly (longest job first) and rounds took no time to change.</summary>
-    private static void Bound(string server, string study)
+    /// <summary>Where a run's time went: the jobs' training seconds (claim to completion, summed) and the promotions
+    /// that ran on a worker other than the one that trained the trial's previous rung (those retrain from step 0).
+    /// With <paramref name="bound"/> (the one-worker run), also what the study's rounds allow: with these job
+    /// durations, the time N workers would need if each round's jobs were spread perfectly (longest job first) and rounds
+    /// took no time to change.</summary>
+    private static void Profile(string server, string study, bool bound)
     {
         using var connection = new NpgsqlConnection(server);
         connection.Open();
-        using var command = new NpgsqlCommand("SELECT round_index, finished_at - claimed_at FROM jobs WHERE study = @s ORDER BY round_index", connection);
+        using var command = new NpgsqlCommand(
+            "SELECT j.round_index, j.finished_at - j.claimed_at, j.start_steps > 0, j.start_steps > 0 AND p.worker <> j.worker, j.start_steps " +
+            "FROM jobs j LEFT JOIN jobs p ON p.study = j.study AND p.trial_id = j.trial_id AND p.steps = j.start_steps WHERE j.study = @s ORDER BY j.round_index", connection);
         command.Parameters.AddWithValue("s", study);
         var rounds = new SortedDictionary<int, List<double>>();
+        int promotions = 0, elsewhere = 0;
+        long retrainedSteps = 0;
         using (var reader = command.ExecuteReader())
         {
             while (reader.Read())
@@ -150,9 +171,18 @@ internal static class DistributedBenchmark
                 int round = reader.GetInt32(0);
                 if (!rounds.TryGetValue(round, out var list)) rounds[round] = list = new List<double>();
                 list.Add(reader.GetDouble(1));
+                if (reader.GetBoolean(2)) promotions++;
+                if (!reader.IsDBNull(3) && reader.GetBoolean(3))
+                {
+                    elsewhere++;
+                    retrainedSteps += reader.GetInt32(4);
+                }
             }
         }
         double work = rounds.Values.Sum(r => r.Sum());
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"    jobs: {rounds.Values.Sum(r => r.Count)} in {rounds.Count} rounds, training {work:F1} s; promotions {promotions}, of which {elsewhere} on another worker (retrained {retrainedSteps} steps)"));
+        if (!bound) return;
         string bounds = string.Join(", ", new[] { 1, 2, 3 }.Select(n =>
         {
             double makespan = rounds.Values.Sum(r =>
@@ -163,8 +193,7 @@ internal static class DistributedBenchmark
             });
             return string.Create(CultureInfo.InvariantCulture, $"{n}: {makespan:F1} s (speed-up {work / makespan:F2})");
         }));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"    rounds: {rounds.Count}, jobs: {rounds.Values.Sum(r => r.Count)}, training {work:F1} s; perfectly spread over N workers, with round barriers: {bounds}"));
+        Console.WriteLine($"    these jobs perfectly spread over N workers, with round barriers: {bounds}");
     }
 
     /// <summary>Seconds from the study's first claim to its last completion (the server's clock), and its trials.</summary>
