@@ -27,15 +27,25 @@ public sealed partial class AutoMLExperiment
         var context = new SearchContext(space, _seed, _stepsPerTrial, rungs);
         ITuner tuner = _tunerFactory?.Invoke(context) ?? new DefaultSearchTuner(space, _defaultTuner, _seed, _stepsPerTrial, rungs);
         bool ownsStorage = _storage is null;
-        IStudyStorage storage = _storage ?? (_checkpoint is null ? new InMemoryStudyStorage() : new SqliteStudyStorage(_checkpoint));
+        IStudyStorage storage = _storage ?? (_checkpoint is null ? new InMemoryStudyStorage() : StudyStorage.Open(_checkpoint, _worker.Log));
         bool ownsRunner = _runner is null;
         ITrialRunner runner = _runner ?? new TrainingTrialRunner(_task, _seed, _divergenceRatio, TrialSpecBuilder.SharedOptionNames, _start);
         try
         {
             var info = new StudyInfo(_studyName, space.ToJson(), space.Hash(), _seed, plan.SettingsJson(rungs), Versions(),
-                DateTime.UtcNow.ToString("o", System.Globalization.CultureInfo.InvariantCulture));
+                DateTime.UtcNow.ToString("o", System.Globalization.CultureInfo.InvariantCulture)) { Attributes = _studyAttributes };
             storage.OpenStudy(info);
-            var loop = new ExperimentLoop(plan, tuner, _scheduler, runner, _monitor, storage, storage.LoadTrials(_studyName));
+            IRoundExecutor executor;
+            if (storage is ISharedStudyStorage shared)
+            {
+                shared.Queue.Log ??= _worker.Log;
+                executor = new SharedRound(shared.Queue, _studyName, _worker, runner, _maxConcurrent);
+            }
+            else
+            {
+                executor = new LocalRound(runner, _maxConcurrent, storage.LoadTrials(_studyName));
+            }
+            var loop = new ExperimentLoop(plan, tuner, _scheduler, runner, _monitor, storage, executor);
             string? stop = await loop.RunAsync(cancellationToken).ConfigureAwait(false);
             IReadOnlyList<TrialResult> table = loop.Table;
             return new ExperimentResult(_studyName, space, _task, _export, table, ResultBuilder.Summaries(space, table, _seed),

@@ -53,6 +53,8 @@ public sealed partial class AutoMLExperiment
     private string? _checkpoint;
     private IStudyStorage? _storage;
     private string _studyName = Defaults.StudyName;
+    private string? _studyAttributes;
+    private WorkerOptions _worker = new();
     private RegressionMetric _metric = RegressionMetric.MeanSquaredError;
     private int _maxConcurrent = Math.Max(1, Environment.ProcessorCount);
     private int _maxFailures = Defaults.MaxConsecutiveFailures;
@@ -166,14 +168,34 @@ public sealed partial class AutoMLExperiment
         return this;
     }
 
-    /// <summary>Stores the study in the SQLite database at <paramref name="databasePath"/>; an existing compatible study
-    /// of that name resumes where it stopped.</summary>
+    /// <summary>Stores the study in the SQLite database file <paramref name="databasePath"/>, or in PostgreSQL when it is a
+    /// connection string (<c>Host=...;Database=...;Username=...</c>; see <see cref="StudyStorage.Open"/>). An existing
+    /// compatible study of that name resumes where it stopped, and other workers may share it.</summary>
     public AutoMLExperiment SetCheckpoint(string databasePath, string? studyName = null)
     {
-        Guard.That(!string.IsNullOrWhiteSpace(databasePath), nameof(databasePath), "databasePath must name a file.");
+        Guard.That(!string.IsNullOrWhiteSpace(databasePath), nameof(databasePath), "databasePath must name a file or be a PostgreSQL connection string.");
         _checkpoint = databasePath;
         _storage = null;
         if (studyName is not null) SetStudyName(studyName);
+        return this;
+    }
+
+    /// <summary>How this experiment works as one of several workers sharing its study (heartbeat, grace period, polling,
+    /// log). On a <see cref="SqliteStudyStorage"/> or <see cref="PostgresStudyStorage"/> every experiment is a worker:
+    /// start the same experiment in several processes, on one machine or many, and they share the jobs; the trial table is
+    /// the one a single process makes.</summary>
+    public AutoMLExperiment SetWorker(WorkerOptions options)
+    {
+        Guard.NotNull(options);
+        options.Validate();
+        _worker = options;
+        return this;
+    }
+
+    /// <summary>Free-form JSON stored with a new study and not compared on resume (see <see cref="StudyInfo.Attributes"/>).</summary>
+    public AutoMLExperiment SetStudyAttributes(string? json)
+    {
+        _studyAttributes = json;
         return this;
     }
 

@@ -1,7 +1,7 @@
 using LinAttn.Benchmarks;
 
 // Timed harness (medians over repeats). Run alone on the machine:
-//   dotnet run -c Release --project tests/LinAttn.Benchmarks -- <compare|step|fast|fast-variants|memory|flops|kernel-cpu|mlnet [rows]|profile|automl [steps] [seeds]>
+//   dotnet run -c Release --project tests/LinAttn.Benchmarks -- <compare|step|fast|fast-variants|memory|flops|kernel-cpu|mlnet [rows]|profile|automl [steps] [seeds]|distributed [all|overhead|throughput] [steps] [batch] [repeats]|diagnostics [n]>
 string what = args.Length > 0 ? args[0] : "step";
 switch (what)
 {
@@ -37,11 +37,16 @@ switch (what)
         // automl [steps per trial, default 2000] [seeds, default 0,1,2]
         return AutoMLQualityBenchmark.Run(args.Length > 1 ? int.Parse(args[1]) : 2000,
             (args.Length > 2 ? args[2] : "0,1,2").Split(',').Select(ulong.Parse).ToArray());
+    case "distributed":
+        // distributed [all|overhead|throughput] [steps per trial, default 900] [batch size, default 256] [repeats, default 3];
+        // under .ci/with-postgres
+        return DistributedBenchmark.Run(args.Length > 1 ? args[1] : "all", args.Length > 2 ? int.Parse(args[2]) : 900,
+            args.Length > 3 ? int.Parse(args[3]) : 256, args.Length > 4 ? int.Parse(args[4]) : 3);
     case "diagnostics":
         DiagnosticsCostBenchmark.Run(args.Length > 1 ? int.Parse(args[1]) : 2);
         break;
     default:
-        Console.Error.WriteLine($"unknown benchmark '{what}'. Known: compare, step, fast, fast-variants, memory, flops, kernel-cpu, mlnet, profile, automl, diagnostics");
+        Console.Error.WriteLine($"unknown benchmark '{what}'. Known: compare, step, fast, fast-variants, memory, flops, kernel-cpu, mlnet, profile, automl, distributed, diagnostics");
         return 2;
 }
 return 0;

@@ -2,10 +2,10 @@ namespace LinAttn.AutoML;
 
 /// <summary>
 /// The experiment's loop. Each round: the scheduler's promotions, then the tuner's proposals until it waits; the round's
-/// jobs run side by side (at most MaxConcurrentTrials, one thread each); then results are stored and given to the tuner
-/// in trial-id order. When a round has no job, paused trials are pruned. Budget checks and failure counting also go in
-/// trial-id order, so the table never depends on the number of concurrent trials, and a resumed experiment (which
-/// reuses stored results) makes the same decisions.
+/// jobs run (side by side in this process, or spread over the workers sharing the study: <see cref="IRoundExecutor"/>);
+/// then results are stored and given to the tuner in trial-id order. When a round has no job, paused trials are pruned.
+/// Budget checks and failure counting also go in trial-id order, so the table never depends on the number of concurrent
+/// trials or workers, and a resumed experiment (which reuses stored results) makes the same decisions.
 /// </summary>
 internal sealed class ExperimentLoop
 {
@@ -15,15 +15,15 @@ internal sealed class ExperimentLoop
     private readonly ITrialRunner _runner;
     private readonly IMonitor? _monitor;
     private readonly IStudyStorage _storage;
-    private readonly Dictionary<int, TrialResult> _stored;
+    private readonly IRoundExecutor _executor;
     private readonly SortedDictionary<int, TrialResult> _table = new();
     private long _spent;
-    private int _nextId, _consecutiveFailures;
+    private int _nextId, _consecutiveFailures, _round;
     private bool _exhausted;
     private TrialResult? _best;
 
     public ExperimentLoop(ExperimentPlan plan, ITuner tuner, ITrialScheduler scheduler, ITrialRunner runner, IMonitor? monitor,
-        IStudyStorage storage, IReadOnlyList<TrialResult> stored)
+        IStudyStorage storage, IRoundExecutor executor)
     {
         _plan = plan;
         _tuner = tuner;
@@ -31,7 +31,7 @@ internal sealed class ExperimentLoop
         _runner = runner;
         _monitor = monitor;
         _storage = storage;
-        _stored = stored.ToDictionary(t => t.TrialId);
+        _executor = executor;
     }
 
     public IReadOnlyList<TrialResult> Table => _table.Values.ToList();
@@ -54,8 +54,9 @@ internal sealed class ExperimentLoop
                 continue;
             }
             foreach (TrialSettings job in jobs) _monitor?.ReportRunningTrial(job);
-            TrialResult[] results = await Task.WhenAll(RunJobs(jobs, token));
-            foreach (TrialResult result in results.OrderBy(r => r.TrialId)) Record(result);
+            IReadOnlyList<JobOutcome> results = await _executor.RunAsync(_round++, jobs,
+                r => TrialMerge.Merge(_table.GetValueOrDefault(r.TrialId), r, _plan, cumulative: false), token).ConfigureAwait(false);
+            foreach (JobOutcome outcome in results.OrderBy(o => o.Result.TrialId)) Record(outcome);
             if (token.IsCancellationRequested) return StopReason(cancellationToken);
         }
     }
@@ -109,52 +110,11 @@ internal sealed class ExperimentLoop
         return jobs;
     }
 
-    private IEnumerable<Task<TrialResult>> RunJobs(List<TrialSettings> jobs, CancellationToken token)
+    private void Record(JobOutcome outcome)
     {
-        var gate = new SemaphoreSlim(_plan.MaxConcurrentTrials);
-        return jobs.Select(async job =>
-        {
-            TrialResult? reused = Replay.TryReuse(_stored.GetValueOrDefault(job.TrialId), job);
-            if (reused is not null) return reused;
-            await gate.WaitAsync().ConfigureAwait(false);
-            try
-            {
-                if (token.IsCancellationRequested) return Failure(job, TrialStatus.Cancelled, "Cancelled before it started.", null);
-                return await _runner.RunAsync(job, token).ConfigureAwait(false);
-            }
-            catch (Exception e)
-            {
-                return Failure(job, TrialStatus.Failed, $"The trial runner threw {e.GetType().Name}: {e.Message}", e.ToString());
-            }
-            finally
-            {
-                gate.Release();
-            }
-        });
-    }
-
-    private TrialResult Failure(TrialSettings job, TrialStatus status, string message, string? exception) => new()
-    {
-        TrialId = job.TrialId, Parameter = job.Parameter!, Phase = job.Phase, SeedIndex = job.SeedIndex, MaxSteps = job.MaxSteps,
-        Status = status, Steps = job.StartSteps, Message = message, Exception = exception,
-    };
-
-    private void Record(TrialResult r)
-    {
-        TrialResult? prev = _table.GetValueOrDefault(r.TrialId);
-        var rungs = (prev?.Rungs ?? Array.Empty<RungResult>()).Where(x => r.Rungs.All(y => y.Steps != x.Steps)).Concat(r.Rungs).OrderBy(x => x.Steps).ToList();
-        TrialResult merged = new()
-        {
-            TrialId = r.TrialId, Parameter = r.Parameter, Phase = r.Phase, SeedIndex = r.SeedIndex, MaxSteps = r.MaxSteps, Status = r.Status,
-            Steps = r.Status == TrialStatus.Failed || r.Status == TrialStatus.Cancelled ? Math.Max(r.Steps, prev?.Steps ?? 0) : r.Steps,
-            Loss = r.Loss, Metric = Metrics.From(_plan.Metric, r.Loss, _plan.Task, _plan.LabelVariance),
-            InitialLoss = double.IsFinite(r.InitialLoss) ? r.InitialLoss : prev?.InitialLoss ?? double.NaN,
-            DivergedAtStep = r.DivergedAtStep, Rungs = rungs, Message = r.Message, Exception = r.Exception,
-            WallSeconds = (prev?.WallSeconds ?? 0) + (ReferenceEquals(r, _stored.GetValueOrDefault(r.TrialId)) ? 0 : r.WallSeconds),
-            FinalParameters = r.FinalParameters,
-        };
-        _table[r.TrialId] = merged;
-        _storage.SaveTrial(_plan.StudyName, merged);
+        TrialResult merged = TrialMerge.Merge(_table.GetValueOrDefault(outcome.Result.TrialId), outcome.Result, _plan, outcome.FromStorage);
+        _table[merged.TrialId] = merged;
+        if (!outcome.FromStorage) _storage.SaveTrial(_plan.StudyName, merged);
 
         if (merged.Status == TrialStatus.Paused) _monitor?.ReportRung(merged);
         else if (merged.Status == TrialStatus.Failed) _monitor?.ReportFailTrial(ToSettings(merged), null);

@@ -45,6 +45,9 @@ public sealed class TrainingTrialRunner : ITrialRunner
         if (_paused.TryRemove(trialId, out TrainingRun? run)) run.Dispose();
     }
 
+    /// <summary>Trials paused in memory (a worker prefers their promotions: it continues them instead of retraining).</summary>
+    internal int[] HeldTrials() => _paused.Keys.ToArray();
+
     private TrialResult Run(TrialSettings settings, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();

@@ -20,6 +20,9 @@ public sealed class InMemoryStudyStorage : IStudyStorage
     }
 
     /// <inheritdoc />
+    public StudyInfo? FindStudy(string name) => _studies.GetValueOrDefault(name);
+
+    /// <inheritdoc />
     public IReadOnlyList<TrialResult> LoadTrials(string study)
         => _trials.TryGetValue(study, out var t) ? t.Values.ToList() : new List<TrialResult>();
 

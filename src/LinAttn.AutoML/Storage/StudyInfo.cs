@@ -14,6 +14,10 @@ namespace LinAttn.AutoML;
 public sealed record StudyInfo(string Name, string SearchSpaceJson, string SearchSpaceHash, ulong Seed, string SettingsJson,
     string LibraryVersions, string CreatedUtc)
 {
+    /// <summary>Free-form JSON kept with the study and not compared on resume (e.g. <c>linattn tune</c> keeps the recipe
+    /// that workers use to rebuild the experiment). Never put credentials here.</summary>
+    public string? Attributes { get; init; }
+
     /// <summary>Throws <see cref="InvalidOperationException"/> naming the first difference that makes
     /// <paramref name="stored"/> a different study than this one (search space hash, seed, settings).</summary>
     public void CheckCompatible(StudyInfo stored, string where)

@@ -55,6 +55,11 @@ internal static class CommandErrors
         ["trials"] = "--parallel",
         ["pointsPerOptimizer"] = "--grid-points",
         ["ConfirmationSeeds"] = "--confirm-seeds",
+        ["HeartbeatSeconds"] = "--heartbeat",
+        ["GraceSeconds"] = "--grace",
+        ["PollSeconds"] = "--poll",
+        ["connectionString"] = "--storage",
+        ["storage"] = "--storage",
     };
 
     // ArgumentException appends " (Parameter 'x')"; the message already names the option.

@@ -7,7 +7,7 @@ namespace LinAttn.Cli.Output;
 /// <summary>The end-of-command table of <c>linattn tune</c>: the ranking with best rates and confirmed losses.</summary>
 internal static class TuneSummary
 {
-    public static void Write(IAnsiConsole console, ExperimentResult result, string reportPath)
+    public static void Write(IAnsiConsole console, ExperimentResult result, string? reportPath)
     {
         var table = new Table().AddColumns("rank", "optimizer", "best lr", "search loss", Markup.Escape("confirmed median | mean [95% CI] | diverged"), "P(best)", "cliff", "steps");
         foreach (OptimizerSummary o in result.Optimizers)
@@ -25,7 +25,7 @@ internal static class TuneSummary
         console.Write(table);
         if (result.StopReason is not null) console.MarkupLineInterpolated($"[yellow]{result.StopReason}[/]");
         console.MarkupLineInterpolated($"ranking: {string.Join(" > ", result.Ranking)}; {result.Trials.Count} trials, {result.SearchSteps:N0} search steps");
-        console.MarkupLineInterpolated($"report: {reportPath}");
+        if (reportPath is not null) console.MarkupLineInterpolated($"report: {reportPath}");
     }
 
     private static string G(double v) => double.IsNaN(v) ? "-" : v.ToString("G3", CultureInfo.InvariantCulture);
