@@ -1,3 +1,4 @@
+using LinAttn.Engine;
 using LinAttn.Benchmarks.Harness;
 using LinAttn.Model;
 using LinAttn.Random;
@@ -8,7 +9,8 @@ using TorchSharp;
 namespace LinAttn.Benchmarks;
 
 /// <summary>
-/// Cost of the diagnostics' building blocks on the TorchSharp engine (float64 double backward): a minibatch gradient
+/// Cost of the diagnostics' building blocks on both engines (float64; TorchSharp: exact double backward, fast engine:
+/// analytic gradients and finite-difference HVPs): a minibatch gradient
 /// with a fresh batch (what the gradient-noise diagnostic repeats), a Hessian-vector product and a full Hessian on the
 /// fixed evaluation batch (B = 1000), for the paper's base model, a deeper one and Fig. 5's L = 8, d = 20, n = 60.
 /// Prints medians.
@@ -18,27 +20,31 @@ internal static class DiagnosticsCostBenchmark
     public static void Run(int threads)
     {
         torch.set_num_threads(threads);
-        Console.WriteLine($"TorchSharpDifferentiableLoss (float64), threads={threads}, Restricted, B=1000");
-        Console.WriteLine($"{"L",3} {"d",3} {"n",3} {"P",5} {"fresh-batch gradient",28} {"HVP (cached batch)",28} {"full Hessian",28}");
-        foreach (var (layers, d, n) in new[] { (3, 5, 20), (8, 5, 20), (8, 20, 60) })
+        foreach (string engine in new[] { "fast", "torchsharp" })
         {
-            RunSpec spec = PaperPresets.Get("setting1", OptimizerKind.Adam, layers: layers);
-            spec = spec with { Model = spec.Model with { Dimension = d }, Task = spec.Task with { Dimension = d, ContextLength = n } };
-            var sampler = new PromptSampler(spec.Task);
-            PromptBatch evaluation = sampler.Sample(1000, 99, StreamPurpose.Evaluation, 0, threads);
-            double[] theta = LinearTransformer.InitialParameters(spec.Model, 1);
-            using var loss = new TorchSharpDifferentiableLoss(spec.Model);
-            var gradient = new double[theta.Length];
-            var v = new double[theta.Length];
-            v[0] = 1;
-            ulong index = 0;
-            Action fresh = () => loss.Gradient(theta, sampler.Sample(1000, 1, StreamPurpose.Diagnostics, index++, threads), gradient);
-            Action hvp = () => loss.HessianVectorProduct(theta, evaluation, v, gradient);
-            Action hessian = () => loss.Hessian(theta, evaluation);
-            Measurement mf = Timing.Measure(fresh, Timing.Calibrate(fresh));
-            Measurement mh = Timing.Measure(hvp, Timing.Calibrate(hvp));
-            string full = theta.Length <= 1000 ? Timing.Measure(hessian, 1, repeats: 3, warmup: 1).Format() : "(not measured)";
-            Console.WriteLine($"{layers,3} {d,3} {n,3} {theta.Length,5} {mf.Format(),28} {mh.Format(),28} {full,28}");
+            Console.WriteLine($"{(engine == "fast" ? "FastDifferentiableLoss" : "TorchSharpDifferentiableLoss")} (float64), threads={threads}, Restricted, B=1000");
+            Console.WriteLine($"{"L",3} {"d",3} {"n",3} {"P",5} {"fresh-batch gradient",28} {"HVP (cached batch)",28} {"full Hessian",28}");
+            foreach (var (layers, d, n) in new[] { (3, 5, 20), (8, 5, 20), (8, 20, 60) })
+            {
+                RunSpec spec = PaperPresets.Get("setting1", OptimizerKind.Adam, layers: layers);
+                spec = spec with { Model = spec.Model with { Dimension = d }, Task = spec.Task with { Dimension = d, ContextLength = n } };
+                var sampler = new PromptSampler(spec.Task);
+                PromptBatch evaluation = sampler.Sample(1000, 99, StreamPurpose.Evaluation, 0, threads);
+                double[] theta = LinearTransformer.InitialParameters(spec.Model, 1);
+                using IDifferentiableLoss loss = engine == "fast" ? new FastDifferentiableLoss(spec.Model, threads) : new TorchSharpDifferentiableLoss(spec.Model);
+                var gradient = new double[theta.Length];
+                var v = new double[theta.Length];
+                v[0] = 1;
+                ulong index = 0;
+                Action fresh = () => loss.Gradient(theta, sampler.Sample(1000, 1, StreamPurpose.Diagnostics, index++, threads), gradient);
+                Action hvp = () => loss.HessianVectorProduct(theta, evaluation, v, gradient);
+                Action hessian = () => loss.Hessian(theta, evaluation);
+                Measurement mf = Timing.Measure(fresh, Timing.Calibrate(fresh));
+                Measurement mh = Timing.Measure(hvp, Timing.Calibrate(hvp));
+                bool small = theta.Length <= 1000;
+                string full = small ? Timing.Measure(hessian, 1, repeats: 3, warmup: 1).Format() : "(not measured)";
+                Console.WriteLine($"{layers,3} {d,3} {n,3} {theta.Length,5} {mf.Format(),28} {mh.Format(),28} {full,28}");
+            }
         }
     }
 }

@@ -22,7 +22,7 @@ internal static class ReproduceCommand
         var quick = new Option<bool>("--quick") { Description = "Fewer seeds and steps, diagnostics only where the claims are checked (same code path)." };
         var tiny = new Option<bool>("--tiny") { Description = "Smoke-test sizes (for tests).", Hidden = true };
         var output = new Option<string?>("--out") { Description = "Output folder (default runs/reproduce/quick or runs/reproduce/full); one subfolder per figure." };
-        var threads = new Option<int?>("--threads") { Description = "Torch and sampling threads (default: torch's choice)." };
+        var threads = new Option<int?>("--threads") { Description = "Cores to use: that many runs at once, one thread each (a lone run or noise measurement uses them all). Default: every core." };
         var command = new Command("reproduce", "Reproduce the paper's figures: run the experiments, write CSV, PNG and report.md/report.html with each claim checked.")
         {
             target, quick, tiny, output, threads,

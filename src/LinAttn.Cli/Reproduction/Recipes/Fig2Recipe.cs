@@ -6,7 +6,7 @@ namespace LinAttn.Cli.Reproduction.Recipes;
 
 /// <summary>Fig. 2 (right): Settings 1–3 of Table 1 under SGDM and Adam: loss curves, gradient noise at
 /// initialisation, R^SGD/R^Adam tables at iterations 750 and 1250, R_med curves and directional smoothness.</summary>
-internal sealed class Fig2Recipe : Recipe
+internal sealed class Fig2Recipe : ComparisonRecipe
 {
     private static readonly (string Preset, string Loss, string Ratio750, string Ratio1250)[] Settings =
     {
@@ -25,25 +25,16 @@ internal sealed class Fig2Recipe : Recipe
         ? Scale.Paper(profile) with { ConditionSteps = TrajectoryOptions.Every(250, 1250) }
         : Scale.Paper(profile);
 
-    private static IReadOnlyList<(ComparisonVariant Variant, ComparisonOptions Options)> Studies(ReproductionProfile profile, int? threads)
+    protected override IReadOnlyList<(ComparisonVariant Variant, ComparisonOptions Options)> Studies(ReproductionProfile profile, int? threads)
     {
         Scale scale = ScaleFor(profile);
         return Settings.Select(s => (scale.Apply(Sweeps.Preset(s.Preset), threads), scale.Options())).ToList();
     }
 
-    public override WorkPlan Plan(ReproductionProfile profile, int? threads)
+    protected override void Report(RecipeContext context, RecipeReport report,
+        IReadOnlyList<(ComparisonVariant Variant, ComparisonOptions Options)> studies, List<ComparisonResult> results)
     {
-        var plan = new WorkPlan();
-        foreach (var (variant, options) in Studies(profile, threads)) plan.Add(variant, options);
-        return plan;
-    }
-
-    public override void Run(RecipeContext context, RecipeReport report)
-    {
-        var studies = Studies(context.Profile, context.Threads);
-        List<ComparisonResult> results = studies.Select(s => context.Compare(s.Variant, s.Options)).ToList();
         Scale scale = ScaleFor(context.Profile);
-        ComparisonTables.Write(context, results);
 
         report.Paragraph("Three settings of Table 1 (d = 5, L = 3, Restricted parametrisation, B = 1000 fresh prompts per step, clipping at 1, " +
             "the authors' learning rates), each trained with SGD-momentum 0.9 and Adam (β1 = β2 = 0.9) from the same seeds. All diagnostics " +

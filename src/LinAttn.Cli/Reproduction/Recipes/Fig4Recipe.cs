@@ -9,7 +9,7 @@ namespace LinAttn.Cli.Reproduction.Recipes;
 
 /// <summary>Fig. 4: 3-layer linear attention vs softmax attention (the authors' <c>activation = softmax</c> hook) on
 /// Setting 1, both optimizers; log(loss) against iteration.</summary>
-internal sealed class Fig4Recipe : Recipe
+internal sealed class Fig4Recipe : ComparisonRecipe
 {
     public override string Name => "fig4";
 
@@ -22,7 +22,7 @@ internal sealed class Fig4Recipe : Recipe
         _ => Scale.Paper(profile),
     };
 
-    private static IReadOnlyList<(ComparisonVariant Variant, ComparisonOptions Options)> Studies(ReproductionProfile profile, int? threads)
+    protected override IReadOnlyList<(ComparisonVariant Variant, ComparisonOptions Options)> Studies(ReproductionProfile profile, int? threads)
     {
         Scale scale = ScaleOf(profile);
         ComparisonVariant linear = Sweeps.Preset("setting1", label: "linear");
@@ -34,18 +34,9 @@ internal sealed class Fig4Recipe : Recipe
         return new[] { (scale.Apply(linear, threads), options), (scale.Apply(softmax, threads), options) };
     }
 
-    public override WorkPlan Plan(ReproductionProfile profile, int? threads)
+    protected override void Report(RecipeContext context, RecipeReport report,
+        IReadOnlyList<(ComparisonVariant Variant, ComparisonOptions Options)> studies, List<ComparisonResult> results)
     {
-        var plan = new WorkPlan();
-        foreach (var (variant, options) in Studies(profile, threads)) plan.Add(variant, options);
-        return plan;
-    }
-
-    public override void Run(RecipeContext context, RecipeReport report)
-    {
-        var studies = Studies(context.Profile, context.Threads);
-        List<ComparisonResult> results = studies.Select(s => context.Compare(s.Variant, s.Options)).ToList();
-        ComparisonTables.Write(context, results);
         Scale scale = ScaleOf(context.Profile);
         report.Paragraph($"Setting 1 (n = 20, x ~ N(0, I₅)), L = 3, Restricted parametrisation, the authors' Setting-1 learning rates (0.02) for both " +
             $"attention kinds (the paper gives none for softmax), {scale.Seeds} seeds × {scale.Steps} steps. Softmax runs the token-level form " +

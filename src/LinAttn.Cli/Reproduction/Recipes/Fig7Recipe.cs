@@ -6,7 +6,7 @@ namespace LinAttn.Cli.Reproduction.Recipes;
 
 /// <summary>Fig. 7: spherical vs heavy-tailed (Gamma-scaled spherical) covariates: loss curves, noise histograms and
 /// robust condition numbers, with the claims of PAPER.md 4(f).</summary>
-internal sealed class Fig7Recipe : Recipe
+internal sealed class Fig7Recipe : ComparisonRecipe
 {
     public override string Name => "fig7";
 
@@ -14,24 +14,15 @@ internal sealed class Fig7Recipe : Recipe
 
     private static Scale ScaleOf(ReproductionProfile profile) => Scale.Paper(profile) with { SmoothnessEvery = 0 };
 
-    private static IReadOnlyList<(ComparisonVariant Variant, ComparisonOptions Options)> Studies(ReproductionProfile profile, int? threads)
+    protected override IReadOnlyList<(ComparisonVariant Variant, ComparisonOptions Options)> Studies(ReproductionProfile profile, int? threads)
     {
         Scale scale = ScaleOf(profile);
         return Sweeps.Covariates(new[] { "sphere", "setting3" }).Select(v => (scale.Apply(v, threads), scale.Options(smoothness: false))).ToList();
     }
 
-    public override WorkPlan Plan(ReproductionProfile profile, int? threads)
+    protected override void Report(RecipeContext context, RecipeReport report,
+        IReadOnlyList<(ComparisonVariant Variant, ComparisonOptions Options)> studies, List<ComparisonResult> results)
     {
-        var plan = new WorkPlan();
-        foreach (var (variant, options) in Studies(profile, threads)) plan.Add(variant, options);
-        return plan;
-    }
-
-    public override void Run(RecipeContext context, RecipeReport report)
-    {
-        var studies = Studies(context.Profile, context.Threads);
-        List<ComparisonResult> results = studies.Select(s => context.Compare(s.Variant, s.Options)).ToList();
-        ComparisonTables.Write(context, results);
         ComparisonResult sphere = results[0], gamma = results[1];
         Scale scale = ScaleOf(context.Profile);
         report.Paragraph("n = 20, L = 3. Spherical: x ~ Unif(S⁴), SGDM lr 5, Adam lr 0.1, clipping at 0.1 (the authors' code; the paper says 1). " +

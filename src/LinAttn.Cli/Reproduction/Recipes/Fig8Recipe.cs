@@ -8,7 +8,7 @@ namespace LinAttn.Cli.Reproduction.Recipes;
 
 /// <summary>Fig. 8: the depth study, L = 2, 4, 6, 8 on Setting 1: loss curves, noise histograms and robust condition
 /// numbers, with the claims of PAPER.md 4(f).</summary>
-internal sealed class Fig8Recipe : Recipe
+internal sealed class Fig8Recipe : ComparisonRecipe
 {
     private static readonly int[] Depths = { 2, 4, 6, 8 };
 
@@ -26,7 +26,7 @@ internal sealed class Fig8Recipe : Recipe
         _ => Scale.Paper(profile) with { SmoothnessEvery = 0 },
     };
 
-    private static IReadOnlyList<(ComparisonVariant Variant, ComparisonOptions Options)> Studies(ReproductionProfile profile, int? threads)
+    protected override IReadOnlyList<(ComparisonVariant Variant, ComparisonOptions Options)> Studies(ReproductionProfile profile, int? threads)
     {
         Scale scale = ScaleOf(profile);
         return Sweeps.Depth("setting1", Depths, RateScale)
@@ -34,18 +34,9 @@ internal sealed class Fig8Recipe : Recipe
             .Select(v => (scale.Apply(v, threads), scale.Options(smoothness: false))).ToList();
     }
 
-    public override WorkPlan Plan(ReproductionProfile profile, int? threads)
+    protected override void Report(RecipeContext context, RecipeReport report,
+        IReadOnlyList<(ComparisonVariant Variant, ComparisonOptions Options)> studies, List<ComparisonResult> results)
     {
-        var plan = new WorkPlan();
-        foreach (var (variant, options) in Studies(profile, threads)) plan.Add(variant, options);
-        return plan;
-    }
-
-    public override void Run(RecipeContext context, RecipeReport report)
-    {
-        var studies = Studies(context.Profile, context.Threads);
-        List<ComparisonResult> results = studies.Select(s => context.Compare(s.Variant, s.Options)).ToList();
-        ComparisonTables.Write(context, results);
         Scale scale = ScaleOf(context.Profile);
         int table = scale.TableSteps.Last();
         report.Paragraph($"Setting 1 (n = 20, x ~ N(0, I₅)) with L = 2, 4, 6, 8 and learning rate 0.02·min(1, 3/L) for both optimizers " +

@@ -1,0 +1,32 @@
+using LinAttn.Diagnostics.Studies;
+
+namespace LinAttn.Cli.Reproduction;
+
+/// <summary>
+/// A recipe made of SGDM-vs-Adam comparisons, one per variant: plans and runs (or loads) them and writes their CSV
+/// tables; the subclass lists the studies and writes its figure's panels, report and claims.
+/// </summary>
+internal abstract class ComparisonRecipe : Recipe
+{
+    /// <summary>The comparisons of a profile, in report order.</summary>
+    protected abstract IReadOnlyList<(ComparisonVariant Variant, ComparisonOptions Options)> Studies(ReproductionProfile profile, int? threads);
+
+    /// <summary>Writes the figure from the finished comparisons (same order as <see cref="Studies"/>).</summary>
+    protected abstract void Report(RecipeContext context, RecipeReport report,
+        IReadOnlyList<(ComparisonVariant Variant, ComparisonOptions Options)> studies, List<ComparisonResult> results);
+
+    public sealed override WorkPlan Plan(ReproductionProfile profile, int? threads)
+    {
+        var plan = new WorkPlan();
+        foreach (var (variant, options) in Studies(profile, threads)) plan.Add(variant, options);
+        return plan;
+    }
+
+    public sealed override void Run(RecipeContext context, RecipeReport report)
+    {
+        var studies = Studies(context.Profile, context.Threads);
+        List<ComparisonResult> results = studies.Select(s => context.Compare(s.Variant, s.Options)).ToList();
+        ComparisonTables.Write(context, results);
+        Report(context, report, studies, results);
+    }
+}
