@@ -21,18 +21,21 @@ internal static class PaperStyle
 
     /// <summary>Declares the Y axis logarithmic: data must be plotted as log10(value), spanning [low, high] in log10.
     /// Labels sit at powers of ten, also at 2 and 5 times them when the data span less than two decades, and at every
-    /// integer multiple below half a decade (so a panel never ends up with a single label); minor ticks elsewhere.</summary>
+    /// integer multiple below half a decade (so a panel never ends up with a single label); minor ticks elsewhere.
+    /// Over more than 12 decades (a diverging run) only every few decades are labelled, at most about 8 labels.</summary>
     public static void LogY(Plot plot, double low, double high)
     {
         if (!(high >= low)) return;
         var ticks = new NumericManual();
         double span = high - low;
+        int every = span > 12 ? (int)Math.Ceiling(span / 8) : 1;
         for (int k = (int)Math.Floor(low) - 1; k <= (int)Math.Ceiling(high) + 1; k++)
         {
             for (int m = 1; m <= 9; m++)
             {
                 double position = k + Math.Log10(m);
-                bool labelled = m == 1 || (span < 2 && m is 2 or 5) || span < 0.5;
+                if (every > 1 && m > 1) continue;   // minor ticks per unit would be a solid bar at this scale
+                bool labelled = (m == 1 && k % every == 0) || (span < 2 && m is 2 or 5) || span < 0.5;
                 if (labelled) ticks.AddMajor(position, Label(m, k));
                 else ticks.AddMinor(position);
             }
