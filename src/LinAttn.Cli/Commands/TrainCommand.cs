@@ -24,25 +24,27 @@ internal static class TrainCommand
         var snapshotEvery = new Option<int>("--snapshot-every") { Description = "Store parameters every k steps in the history (0: off).", DefaultValueFactory = _ => 0 };
         var threads = new Option<int?>("--threads") { Description = "Torch and sampling threads (default: torch's choice)." };
         var device = new Option<string>("--device") { Description = "Torch device (cpu, cuda, cuda:1).", DefaultValueFactory = _ => "cpu" };
+        var engine = new Option<string>("--engine") { Description = "Compute engine: auto (fast for linear attention on the CPU, else torchsharp), fast, torchsharp.", DefaultValueFactory = _ => "auto" };
         var output = new Option<string>("--out") { Description = "Folder for the history files.", DefaultValueFactory = _ => Path.Combine("runs", "train") };
 
         var command = new Command("train", "Train a linear transformer on a paper preset and write its history (JSON and CSV).")
         {
-            preset, optimizers, lr, steps, seed, layers, batch, clip, evalEvery, printEvery, snapshotEvery, threads, device, output,
+            preset, optimizers, lr, steps, seed, layers, batch, clip, evalEvery, printEvery, snapshotEvery, threads, device, engine, output,
         };
         command.SetAction((parse, cancellationToken) => CommandErrors.Guarded(console, () =>
         {
             var settings = new TrainSettings(
                 parse.GetValue(preset)!, parse.GetValue(optimizers)!, parse.GetValue(lr), parse.GetValue(steps), parse.GetValue(seed),
                 parse.GetValue(layers), parse.GetValue(batch), parse.GetValue(clip), parse.GetValue(evalEvery), parse.GetValue(printEvery),
-                parse.GetValue(snapshotEvery), parse.GetValue(threads), parse.GetValue(device)!, parse.GetValue(output)!);
+                parse.GetValue(snapshotEvery), parse.GetValue(threads), parse.GetValue(device)!, parse.GetValue(output)!, parse.GetValue(engine)!);
             return Task.FromResult(Run(settings, console, cancellationToken));
         }));
         return command;
     }
 
     internal sealed record TrainSettings(string Preset, string Optimizers, double? LearningRate, int Steps, ulong Seed, int Layers,
-        int BatchSize, double? Clip, int EvaluateEvery, int PrintEvery, int SnapshotEvery, int? Threads, string Device, string Output);
+        int BatchSize, double? Clip, int EvaluateEvery, int PrintEvery, int SnapshotEvery, int? Threads, string Device, string Output,
+        string Engine = "auto");
 
     internal static int Run(TrainSettings s, IAnsiConsole console, CancellationToken cancellationToken)
     {
@@ -60,7 +62,7 @@ internal static class TrainCommand
         {
             string name = OptimizerOptions.ShortName(spec.Training.Optimizer.Kind);
             console.MarkupLineInterpolated(
-                $"[bold]{name}[/] lr={spec.Training.Optimizer.LearningRate.ToString(CultureInfo.InvariantCulture)}, L={spec.Model.Layers}, B={spec.Training.BatchSize}, steps={spec.Training.Steps}, clip={(spec.Training.ClipThreshold?.ToString(CultureInfo.InvariantCulture) ?? "off")}, seed={spec.Training.Seed}");
+                $"[bold]{name}[/] lr={spec.Training.Optimizer.LearningRate.ToString(CultureInfo.InvariantCulture)}, L={spec.Model.Layers}, B={spec.Training.BatchSize}, steps={spec.Training.Steps}, clip={(spec.Training.ClipThreshold?.ToString(CultureInfo.InvariantCulture) ?? "off")}, seed={spec.Training.Seed}, engine={Runner.ResolveEngine(spec.Model, spec.Training).ToString().ToLowerInvariant()}");
             TrainingResult result = TrainingProgressDisplay.Run(console, spec, s.PrintEvery, cancellationToken);
             string path = HistoryFiles.Write(s.Output, spec, result);
             results.Add((spec, result, path));
@@ -87,10 +89,17 @@ internal static class TrainCommand
                 SnapshotEvery = s.SnapshotEvery,
                 Threads = s.Threads,
                 Device = s.Device,
+                Engine = ParseEngine(s.Engine),
             },
         };
         spec.Validate();
+        Runner.ResolveEngine(spec.Model, spec.Training);   // rejects --engine fast where it cannot run, before training
         return spec;
     }
+
+    private static EngineKind ParseEngine(string value)
+        => Enum.TryParse(value.Trim(), ignoreCase: true, out EngineKind kind) && Enum.IsDefined(kind)
+            ? kind
+            : throw new ArgumentOutOfRangeException("--engine", $"--engine '{value}' is not known. Known engines: auto, fast, torchsharp.");
 
 }

@@ -34,12 +34,41 @@ public sealed class TrainCommandTests : TorchTest, IDisposable
     [InlineData("--preset", "setting9", "Known presets")]
     [InlineData("--steps", "0", "--steps: Steps must be positive")]
     [InlineData("--lr", "-1", "--lr")]
+    [InlineData("--engine", "warp", "--engine 'warp' is not known")]
     public async Task BadFlags_FailFast_WithAMessageNamingTheFlag(string flag, string value, string expected)
     {
         var console = new TestConsole();
         int code = await Program.Run(new[] { "train", flag, value, "--out", _folder }, console);
         Assert.Equal(2, code);
         Assert.Contains(expected, console.Output);
+    }
+
+    [Fact]
+    public async Task Engine_SelectsTheBackend_AndBothTrainTheSameRun()
+    {
+        async Task<TrainingHistory> Train(string engine)
+        {
+            var console = new TestConsole();
+            string folder = Path.Combine(_folder, engine);
+            int code = await Program.Run(new[] { "train", "--optimizer", "adam", "--steps", "20", "--batch-size", "64", "--eval-every", "10",
+                "--threads", "1", "--engine", engine, "--out", folder }, console);
+            Assert.Equal(0, code);
+            Assert.Contains($"engine={engine}", console.Output);
+            return TrainingHistory.FromJson(File.ReadAllText(Path.Combine(folder, "setting1-adam-seed0.history.json")));
+        }
+        TrainingHistory fast = await Train("fast"), torch = await Train("torchsharp");
+        // Same data and initialisation; float32 arithmetic differs between the engines, so compare to a tolerance.
+        for (int i = 0; i < fast.EvaluationLoss.Count; i++)
+            Assert.Equal(fast.EvaluationLoss[i], torch.EvaluationLoss[i], 2e-3 * Math.Max(1, fast.EvaluationLoss[i]));
+    }
+
+    [Fact]
+    public async Task EngineFast_OnADeviceItCannotUse_FailsBeforeTraining()
+    {
+        var console = new TestConsole();
+        int code = await Program.Run(new[] { "train", "--engine", "fast", "--device", "cuda", "--out", _folder }, console);
+        Assert.Equal(2, code);
+        Assert.Contains("Engine Fast computes linear attention", console.Output);
     }
 
     [Fact]
