@@ -1,5 +1,5 @@
-using LinAttn.Engine;
 using LinAttn.Benchmarks.Harness;
+using LinAttn.Engine;
 using LinAttn.Model;
 using LinAttn.Random;
 using LinAttn.Tasks;
@@ -20,9 +20,14 @@ internal static class DiagnosticsCostBenchmark
     public static void Run(int threads)
     {
         torch.set_num_threads(threads);
-        foreach (string engine in new[] { "fast", "torchsharp" })
+        var engines = new (string Name, Func<ModelOptions, IDifferentiableLoss> Create)[]
         {
-            Console.WriteLine($"{(engine == "fast" ? "FastDifferentiableLoss" : "TorchSharpDifferentiableLoss")} (float64), threads={threads}, Restricted, B=1000");
+            ("FastDifferentiableLoss", model => new FastDifferentiableLoss(model, threads)),
+            ("TorchSharpDifferentiableLoss", model => new TorchSharpDifferentiableLoss(model)),
+        };
+        foreach (var (name, create) in engines)
+        {
+            Console.WriteLine($"{name} (float64), threads={threads}, Restricted, B=1000");
             Console.WriteLine($"{"L",3} {"d",3} {"n",3} {"P",5} {"fresh-batch gradient",28} {"HVP (cached batch)",28} {"full Hessian",28}");
             foreach (var (layers, d, n) in new[] { (3, 5, 20), (8, 5, 20), (8, 20, 60) })
             {
@@ -31,7 +36,7 @@ internal static class DiagnosticsCostBenchmark
                 var sampler = new PromptSampler(spec.Task);
                 PromptBatch evaluation = sampler.Sample(1000, 99, StreamPurpose.Evaluation, 0, threads);
                 double[] theta = LinearTransformer.InitialParameters(spec.Model, 1);
-                using IDifferentiableLoss loss = engine == "fast" ? new FastDifferentiableLoss(spec.Model, threads) : new TorchSharpDifferentiableLoss(spec.Model);
+                using IDifferentiableLoss loss = create(spec.Model);
                 var gradient = new double[theta.Length];
                 var v = new double[theta.Length];
                 v[0] = 1;
@@ -41,8 +46,7 @@ internal static class DiagnosticsCostBenchmark
                 Action hessian = () => loss.Hessian(theta, evaluation);
                 Measurement mf = Timing.Measure(fresh, Timing.Calibrate(fresh));
                 Measurement mh = Timing.Measure(hvp, Timing.Calibrate(hvp));
-                bool small = theta.Length <= 1000;
-                string full = small ? Timing.Measure(hessian, 1, repeats: 3, warmup: 1).Format() : "(not measured)";
+                string full = theta.Length <= 1000 ? Timing.Measure(hessian, 1, repeats: 3, warmup: 1).Format() : "(not measured)";
                 Console.WriteLine($"{layers,3} {d,3} {n,3} {theta.Length,5} {mf.Format(),28} {mh.Format(),28} {full,28}");
             }
         }

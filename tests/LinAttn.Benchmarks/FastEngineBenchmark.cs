@@ -23,12 +23,12 @@ internal static class FastEngineBenchmark
             {
                 double[] theta = LinearTransformer.InitialParameters(model, 0);
                 var backend = new FastBackend(model, spec.Training.Optimizer, 1.0, theta, threads);
-                ulong step = 0;
+                int step = 0;
                 PromptBatch fixedBatch = sampler.Sample(batch, 0, StreamPurpose.Training, 0, threads);
                 var source = new SyntheticBatchSource(sampler, batch, 0, threads);   // reused buffers, as in training
-                Action sample = () => source.Next((int)step++);
+                Action sample = () => source.Next(step++);
                 Action compute = () => backend.Step(fixedBatch, 1e-4);
-                Action full = () => backend.Step(source.Next((int)step++), 1e-4);
+                Action full = () => backend.Step(source.Next(step++), 1e-4);
                 int iterations = Timing.Calibrate(full);
                 Measurement ms = Timing.Measure(sample, iterations);
                 Measurement mc = Timing.Measure(compute, iterations);

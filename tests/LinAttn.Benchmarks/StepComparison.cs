@@ -27,13 +27,13 @@ internal static class StepComparison
             foreach (int b in batches)
             {
                 double[] theta = LinearTransformer.InitialParameters(spec.Model, 0);
-                ulong step = 0;
+                int step = 0;
                 // As the training loop does: one batch source per run, drawing into reused buffers.
                 var source = new SyntheticBatchSource(sampler, b, 0, t);
                 var fastBackend = new FastBackend(spec.Model, spec.Training.Optimizer, 1.0, theta, t);
-                fast[(b, t)] = Measure(() => fastBackend.Step(source.Next((int)step++), 1e-4));
+                fast[(b, t)] = Measure(() => fastBackend.Step(source.Next(step++), 1e-4));
                 using var torchBackend = new TorchSharpBackend(spec.Model, spec.Training.Optimizer, 1.0, theta);
-                torchSharp[(b, t)] = Measure(() => torchBackend.Step(source.Next((int)step++), 1e-4));
+                torchSharp[(b, t)] = Measure(() => torchBackend.Step(source.Next(step++), 1e-4));
                 Console.Error.WriteLine($"  measured B={b}, threads={t}");
             }
         }

@@ -44,7 +44,7 @@ internal static class TrainCommand
 
     internal sealed record TrainSettings(string Preset, string Optimizers, double? LearningRate, int Steps, ulong Seed, int Layers,
         int BatchSize, double? Clip, int EvaluateEvery, int PrintEvery, int SnapshotEvery, int? Threads, string Device, string Output,
-        string Engine = "auto");
+        string Engine);
 
     internal static int Run(TrainSettings s, IAnsiConsole console, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -59,10 +60,10 @@ public static class OptimizerComparison
             if (parallel) spec = spec with { Training = spec.Training with { Threads = 1 } };
             results[i] = RunTrajectory(RunKey(variant, optimizer, seed), spec, options.Trajectory, store, factory, progress, cancellationToken);
         }
-        if (parallel) ParallelUnits.Run(units.Length, options.ParallelRuns, RunUnit);
+        if (parallel) InParallel(units.Length, options.ParallelRuns, RunUnit);
         else for (int i = 0; i < units.Length; i++) RunUnit(i);
 
-        List<TrajectoryResult> Of(OptimizerKind kind) => units.Select((u, i) => (u, i)).Where(x => x.u.Optimizer == kind).Select(x => results[x.i]).ToList();
+        List<TrajectoryResult> Of(OptimizerKind kind) => results.Where((_, i) => units[i].Optimizer == kind).ToList();
         return new ComparisonResult(variant, Of(OptimizerKind.SgdMomentum), Of(OptimizerKind.Adam), noise);
     }
 
@@ -114,6 +115,21 @@ public static class OptimizerComparison
         store?.Save(key, fingerprint, write(result));
         progress?.Report(new ComparisonProgress(key, new StudyProgress(StudyPhase.Training, 1, 1), false, true));
         return result;
+    }
+
+    // Parallel.For as Runner.TrainAll uses it, but a failure surfaces as itself (a cancellation stays an
+    // OperationCanceledException) rather than wrapped in an AggregateException.
+    private static void InParallel(int count, int degree, Action<int> unit)
+    {
+        try
+        {
+            Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = degree }, unit);
+        }
+        catch (AggregateException e)
+        {
+            Exception first = e.InnerExceptions.FirstOrDefault(x => x is OperationCanceledException) ?? e.InnerExceptions[0];
+            ExceptionDispatchInfo.Capture(first).Throw();
+        }
     }
 
     private static IProgress<StudyProgress>? Forward(IProgress<ComparisonProgress>? progress, string key)

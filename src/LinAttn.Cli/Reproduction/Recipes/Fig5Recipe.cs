@@ -8,7 +8,7 @@ namespace LinAttn.Cli.Reproduction.Recipes;
 
 /// <summary>Fig. 5: the larger model, L = 8, d = 20, n = 60: log(loss) against iteration and the noise histogram at
 /// initialisation; the paper calls it "qualitatively similar" to L = 3, d = 5.</summary>
-internal sealed class Fig5Recipe : Recipe
+internal sealed class Fig5Recipe : ComparisonRecipe
 {
     // The paper gives no learning rates for this model; these are the Setting-1 rates scaled down for the 4× larger
     // token and 8 layers (chosen so neither optimizer diverges in the quick profile; see docs/reproduction.md).
@@ -29,25 +29,19 @@ internal sealed class Fig5Recipe : Recipe
         _ => Scale.Paper(profile),
     };
 
-    private static (ComparisonVariant Variant, ComparisonOptions Options) Study(ReproductionProfile profile, int? threads)
+    protected override IReadOnlyList<(ComparisonVariant Variant, ComparisonOptions Options)> Studies(ReproductionProfile profile, int? threads)
     {
         Scale scale = ScaleOf(profile);
         ComparisonVariant variant = Sweeps.Of("L8-d20-n60", "L = 8, d = 20, n = 60, x ~ N(0, I₂₀), w* ~ N(0, I₂₀), Restricted",
             new ModelOptions { Dimension = 20, Layers = 8 }, new TaskOptions { Dimension = 20, ContextLength = 60 }, SgdmRate, AdamRate);
-        return (scale.Apply(variant, threads), scale.Options(condition: false, smoothness: false));
+        return new[] { (scale.Apply(variant, threads), scale.Options(condition: false, smoothness: false)) };
     }
 
-    public override WorkPlan Plan(ReproductionProfile profile, int? threads)
+    protected override void Report(RecipeContext context, RecipeReport report,
+        IReadOnlyList<(ComparisonVariant Variant, ComparisonOptions Options)> studies, List<ComparisonResult> results)
     {
-        var (variant, options) = Study(profile, threads);
-        return new WorkPlan().Add(variant, options);
-    }
-
-    public override void Run(RecipeContext context, RecipeReport report)
-    {
-        var (variant, options) = Study(context.Profile, context.Threads);
-        ComparisonResult result = context.Compare(variant, options);
-        ComparisonTables.Write(context, new[] { result });
+        ComparisonVariant variant = studies[0].Variant;
+        ComparisonResult result = results[0];
         Scale scale = ScaleOf(context.Profile);
         report.Paragraph($"{variant.Description}: {variant.Adam.Model.ParameterCount} parameters, B = {scale.BatchSize} (evaluation batch {scale.EvaluationBatchSize}), clipping at 1, " +
             $"{scale.Seeds} seeds × {scale.Steps} steps; learning rates SGDM {Fmt.G(SgdmRate)}, Adam {Fmt.G(AdamRate)} (not given by the paper). " +

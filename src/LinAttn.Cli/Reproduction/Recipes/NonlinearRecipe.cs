@@ -13,7 +13,7 @@ namespace LinAttn.Cli.Reproduction.Recipes;
 /// y = ⟨w*, φ(x)⟩ with a fixed random ReLU feature map φ, a model with a trainable MLP on x before three dense
 /// (Full) linear-attention layers (551 parameters); loss, noise with a Q-Q plot, R_med and directional smoothness.
 /// </summary>
-internal sealed class NonlinearRecipe : Recipe
+internal sealed class NonlinearRecipe : ComparisonRecipe
 {
     public override string Name => "nonlinear";
 
@@ -26,27 +26,21 @@ internal sealed class NonlinearRecipe : Recipe
         _ => Scale.Paper(profile),
     };
 
-    private static (ComparisonVariant Variant, ComparisonOptions Options) Study(ReproductionProfile profile, int? threads)
+    protected override IReadOnlyList<(ComparisonVariant Variant, ComparisonOptions Options)> Studies(ReproductionProfile profile, int? threads)
     {
         Scale scale = ScaleOf(profile);
         ComparisonVariant variant = Sweeps.Of("nonlinear",
             "y = ⟨w*, φ(x)⟩, φ = Linear(5→10)–ReLU–Linear(10→5) fixed (seed 7); model: trainable MLP 5→30→5 on x, then 3 Full LSA layers, init std 0.1",
             new ModelOptions { Parametrization = Parametrization.Full, InitStd = 0.1, FeatureMlpWidth = 30 },
             new TaskOptions { Target = TargetFunction.RandomReluFeatures }, sgdmRate: 0.05, adamRate: 0.01);
-        return (scale.Apply(variant, threads), scale.Options() with { NoiseSeed = 7 });
+        return new[] { (scale.Apply(variant, threads), scale.Options() with { NoiseSeed = 7 }) };
     }
 
-    public override WorkPlan Plan(ReproductionProfile profile, int? threads)
+    protected override void Report(RecipeContext context, RecipeReport report,
+        IReadOnlyList<(ComparisonVariant Variant, ComparisonOptions Options)> studies, List<ComparisonResult> results)
     {
-        var (variant, options) = Study(profile, threads);
-        return new WorkPlan().Add(variant, options);
-    }
-
-    public override void Run(RecipeContext context, RecipeReport report)
-    {
-        var (variant, options) = Study(context.Profile, context.Threads);
-        ComparisonResult r = context.Compare(variant, options);
-        ComparisonTables.Write(context, new[] { r });
+        ComparisonVariant variant = studies[0].Variant;
+        ComparisonResult r = results[0];
         Scale scale = ScaleOf(context.Profile);
         report.Paragraph($"{variant.Description}; {variant.Adam.Model.ParameterCount} parameters (216 attention + 335 MLP). B = {scale.BatchSize}, " +
             $"SGDM lr 0.05, Adam lr 0.01 (β = (0.9, 0.9)), clipping at 1, {scale.Seeds} seeds × {scale.Steps} steps. Noise at θ_0 of seed 7 from " +
