@@ -74,17 +74,10 @@ internal sealed class AttentionKernel<TOps, TVec, T> : IAttentionKernel<TOps, TV
     /// <inheritdoc />
     public void AddGradientsTo(Span<double> gradP, Span<double> gradQ)
     {
-        int width = TOps.Width;
         for (int i = 0; i < _gradP.Length; i++)
         {
-            double sp = 0, sq = 0;
-            for (int lane = 0; lane < width; lane++)
-            {
-                sp += TOps.ToDouble(TOps.GetLane(_gradP[i], lane));
-                sq += TOps.ToDouble(TOps.GetLane(_gradQ[i], lane));
-            }
-            gradP[i] += sp;
-            gradQ[i] += sq;
+            gradP[i] += LaneMatrix<TOps, TVec, T>.SumLanes(ref _gradP[i]);
+            gradQ[i] += LaneMatrix<TOps, TVec, T>.SumLanes(ref _gradQ[i]);
         }
     }
 

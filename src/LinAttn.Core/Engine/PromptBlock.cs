@@ -43,13 +43,44 @@ internal sealed class PromptBlock<TOps, TVec, T>
     /// <summary>Loads prompts [start, start + Width) of <paramref name="batch"/> (fewer at the end) into the lanes.</summary>
     public void Load(PromptBatch batch, int start)
     {
-        int width = TOps.Width, k = _k, n = batch.ContextLength, stride = batch.PromptStride;
+        int width = TOps.Width, k = _k, n = batch.ContextLength;
         Count = Math.Min(width, batch.BatchSize - start);
         int entries = (n + 1) * k;
-        if (_staging.Length < entries * width) _staging = new T[entries * width];
-        if (batch.Tiles is float[] tiles && batch.ContextLengths is null && start % PromptBatch.TileLanes + width <= PromptBatch.TileLanes)
+        ReadOnlySpan<TVec> tokens = Tokens(batch, start, entries);
+
+        if (k == 6) AccumulateMoments6(tokens, n);
+        else AccumulateMoments(tokens, n);
+        tokens.Slice(n * k, k).CopyTo(Query);
+
+        if (Count == width && batch.ContextLengths is null)
         {
-            LoadFromTiles(tiles, start, entries);
+            InverseCount = TOps.Broadcast(TOps.FromDouble(1.0 / n));
+            Weight = TOps.Broadcast(TOps.FromDouble(1.0));
+            for (int lane = 0; lane < width; lane++) _lanes[lane] = TOps.FromSingle(batch.Targets[start + lane]);
+            Target = TOps.Load(_lanes);
+            return;
+        }
+        for (int lane = 0; lane < width; lane++) _lanes[lane] = TOps.FromDouble(lane < Count ? 1.0 / batch.ContextLengthOf(start + lane) : 0.0);
+        InverseCount = TOps.Load(_lanes);
+        for (int lane = 0; lane < width; lane++) _lanes[lane] = TOps.FromSingle(lane < Count ? batch.Targets[start + lane] : 0f);
+        Target = TOps.Load(_lanes);
+        for (int lane = 0; lane < width; lane++) _lanes[lane] = TOps.FromDouble(lane < Count ? 1.0 : 0.0);
+        Weight = TOps.Load(_lanes);
+    }
+
+    // The block's (n+1)·k token entries as lane vectors: read in place when a block is exactly one float tile,
+    // otherwise transposed into the staging buffer.
+    private ReadOnlySpan<TVec> Tokens(PromptBatch batch, int start, int entries)
+    {
+        int width = TOps.Width, k = _k, n = batch.ContextLength, stride = batch.PromptStride;
+        int lanes = PromptBatch.TileLanes;
+        bool fromTiles = batch.Tiles is not null && batch.ContextLengths is null && start % lanes + width <= lanes;
+        if (fromTiles && typeof(T) == typeof(float) && width == lanes)
+            return MemoryMarshal.Cast<float, TVec>(batch.Tiles.AsSpan(start / lanes * entries * lanes, entries * lanes));
+        if (_staging.Length < entries * width) _staging = new T[entries * width];
+        if (fromTiles)
+        {
+            LoadFromTiles(batch.Tiles!, start, entries);
         }
         else
         {
@@ -64,10 +95,15 @@ internal sealed class PromptBlock<TOps, TVec, T>
                 for (int e = n * k; e < entries; e++) _staging[e * width + lane] = TOps.FromSingle(prompt[e]);
             }
         }
+        return MemoryMarshal.Cast<T, TVec>(_staging.AsSpan(0, entries * width));
+    }
 
+    // S₀ = Σ_t z_t z_tᵀ: each upper entry summed by FMAs over t ascending from zero, then mirrored.
+    private void AccumulateMoments(ReadOnlySpan<TVec> tokens, int n)
+    {
+        int k = _k;
         ref TVec s = ref MemoryMarshal.GetArrayDataReference(S0);
         for (int i = 0; i < S0.Length; i++) Unsafe.Add(ref s, i) = TOps.Zero;
-        ReadOnlySpan<TVec> tokens = MemoryMarshal.Cast<T, TVec>(_staging.AsSpan(0, entries * width));
         for (int t = 0; t < n; t++)
         {
             ReadOnlySpan<TVec> z = tokens.Slice(t * k, k);
@@ -77,16 +113,51 @@ internal sealed class PromptBlock<TOps, TVec, T>
                 for (int j = i; j < k; j++) Unsafe.Add(ref s, i * k + j) = TOps.MulAdd(zi, z[j], Unsafe.Add(ref s, i * k + j));
             }
         }
+        Mirror();
+    }
+
+    // The same sums for k = 6 (d = 5) with the 21 upper entries in registers (rows 0–1, then rows 2–5), so each
+    // token is read twice instead of every entry being loaded and stored per token; bit-identical to the loop above.
+    private void AccumulateMoments6(ReadOnlySpan<TVec> tokens, int n)
+    {
+        ref TVec z = ref MemoryMarshal.GetReference(tokens);
+        ref TVec s = ref MemoryMarshal.GetArrayDataReference(S0);
+        TVec s00 = TOps.Zero, s01 = TOps.Zero, s02 = TOps.Zero, s03 = TOps.Zero, s04 = TOps.Zero, s05 = TOps.Zero;
+        TVec s11 = TOps.Zero, s12 = TOps.Zero, s13 = TOps.Zero, s14 = TOps.Zero, s15 = TOps.Zero;
+        for (int t = 0; t < n; t++)
+        {
+            ref TVec zt = ref Unsafe.Add(ref z, t * 6);
+            TVec z0 = zt, z1 = Unsafe.Add(ref zt, 1), z2 = Unsafe.Add(ref zt, 2), z3 = Unsafe.Add(ref zt, 3), z4 = Unsafe.Add(ref zt, 4), z5 = Unsafe.Add(ref zt, 5);
+            s00 = TOps.MulAdd(z0, z0, s00); s01 = TOps.MulAdd(z0, z1, s01); s02 = TOps.MulAdd(z0, z2, s02);
+            s03 = TOps.MulAdd(z0, z3, s03); s04 = TOps.MulAdd(z0, z4, s04); s05 = TOps.MulAdd(z0, z5, s05);
+            s11 = TOps.MulAdd(z1, z1, s11); s12 = TOps.MulAdd(z1, z2, s12); s13 = TOps.MulAdd(z1, z3, s13);
+            s14 = TOps.MulAdd(z1, z4, s14); s15 = TOps.MulAdd(z1, z5, s15);
+        }
+        s = s00; Unsafe.Add(ref s, 1) = s01; Unsafe.Add(ref s, 2) = s02; Unsafe.Add(ref s, 3) = s03; Unsafe.Add(ref s, 4) = s04; Unsafe.Add(ref s, 5) = s05;
+        Unsafe.Add(ref s, 7) = s11; Unsafe.Add(ref s, 8) = s12; Unsafe.Add(ref s, 9) = s13; Unsafe.Add(ref s, 10) = s14; Unsafe.Add(ref s, 11) = s15;
+        TVec s22 = TOps.Zero, s23 = TOps.Zero, s24 = TOps.Zero, s25 = TOps.Zero, s33 = TOps.Zero, s34 = TOps.Zero, s35 = TOps.Zero;
+        TVec s44 = TOps.Zero, s45 = TOps.Zero, s55 = TOps.Zero;
+        for (int t = 0; t < n; t++)
+        {
+            ref TVec zt = ref Unsafe.Add(ref z, t * 6);
+            TVec z2 = Unsafe.Add(ref zt, 2), z3 = Unsafe.Add(ref zt, 3), z4 = Unsafe.Add(ref zt, 4), z5 = Unsafe.Add(ref zt, 5);
+            s22 = TOps.MulAdd(z2, z2, s22); s23 = TOps.MulAdd(z2, z3, s23); s24 = TOps.MulAdd(z2, z4, s24); s25 = TOps.MulAdd(z2, z5, s25);
+            s33 = TOps.MulAdd(z3, z3, s33); s34 = TOps.MulAdd(z3, z4, s34); s35 = TOps.MulAdd(z3, z5, s35);
+            s44 = TOps.MulAdd(z4, z4, s44); s45 = TOps.MulAdd(z4, z5, s45);
+            s55 = TOps.MulAdd(z5, z5, s55);
+        }
+        Unsafe.Add(ref s, 14) = s22; Unsafe.Add(ref s, 15) = s23; Unsafe.Add(ref s, 16) = s24; Unsafe.Add(ref s, 17) = s25;
+        Unsafe.Add(ref s, 21) = s33; Unsafe.Add(ref s, 22) = s34; Unsafe.Add(ref s, 23) = s35;
+        Unsafe.Add(ref s, 28) = s44; Unsafe.Add(ref s, 29) = s45;
+        Unsafe.Add(ref s, 35) = s55;
+        Mirror();
+    }
+
+    private void Mirror()
+    {
+        int k = _k;
         for (int i = 0; i < k; i++)
             for (int j = 0; j < i; j++) S0[i * k + j] = S0[j * k + i];
-        tokens.Slice(n * k, k).CopyTo(Query);
-
-        for (int lane = 0; lane < width; lane++) _lanes[lane] = TOps.FromDouble(lane < Count ? 1.0 / batch.ContextLengthOf(start + lane) : 0.0);
-        InverseCount = TOps.Load(_lanes);
-        for (int lane = 0; lane < width; lane++) _lanes[lane] = TOps.FromSingle(lane < Count ? batch.Targets[start + lane] : 0f);
-        Target = TOps.Load(_lanes);
-        for (int lane = 0; lane < width; lane++) _lanes[lane] = TOps.FromDouble(lane < Count ? 1.0 : 0.0);
-        Weight = TOps.Load(_lanes);
     }
 
     // Tiles hold TileLanes prompts per entry; a block of Width lanes (Width divides TileLanes) is a slice of one tile.

@@ -81,20 +81,14 @@ internal sealed class RestrictedKernel<TOps, TVec, T> : IAttentionKernel<TOps, T
     /// <inheritdoc />
     public void AddGradientsTo(Span<double> gradP, Span<double> gradQ)
     {
-        int kk = _k * _k, width = TOps.Width;
+        int kk = _k * _k;
         for (int lh = 0; lh < _layers * _heads; lh++)
             for (int r = 0; r < _d; r++)
                 for (int c = 0; c < _d; c++)
                 {
                     int source = lh * _dd + r * _d + c, target = lh * kk + r * _k + c;
-                    double sp = 0, sq = 0;
-                    for (int lane = 0; lane < width; lane++)
-                    {
-                        sp += TOps.ToDouble(TOps.GetLane(_gradP[source], lane));
-                        sq += TOps.ToDouble(TOps.GetLane(_gradQ[source], lane));
-                    }
-                    gradP[target] += sp;
-                    gradQ[target] += sq;
+                    gradP[target] += LaneMatrix<TOps, TVec, T>.SumLanes(ref _gradP[source]);
+                    gradQ[target] += LaneMatrix<TOps, TVec, T>.SumLanes(ref _gradQ[source]);
                 }
     }
 

@@ -36,16 +36,17 @@ public sealed class FastEngineTests : TorchTest
         foreach (var parametrization in Enum.GetValues<Parametrization>())
             foreach (var (layers, heads) in new[] { (1, 1), (3, 1), (2, 3) })
                 foreach (bool padded in new[] { false, true })
-                    yield return new object[] { parametrization, layers, heads, padded };
+                    foreach (int d in new[] { 4, 5 })   // d = 5: the kernels' register-blocked paths (k = 5 and 6)
+                        yield return new object[] { parametrization, layers, heads, padded, d };
     }
 
     [Theory]
     [MemberData(nameof(Configurations))]
-    public void Float64_MatchesTorchSharp(Parametrization parametrization, int layers, int heads, bool padded)
+    public void Float64_MatchesTorchSharp(Parametrization parametrization, int layers, int heads, bool padded, int d)
     {
-        var options = new ModelOptions { Dimension = 4, Layers = layers, Heads = heads, Parametrization = parametrization, Precision = Precision.Float64 };
+        var options = new ModelOptions { Dimension = d, Layers = layers, Heads = heads, Parametrization = parametrization, Precision = Precision.Float64 };
         double[] theta = Tensors.RandomParameters(options, 31, 0.3);
-        PromptBatch batch = Batch(4, 9, 37, 5, padded);           // 37: a partial last SIMD block
+        PromptBatch batch = Batch(d, 9, 37, 5, padded);           // 37: a partial last SIMD block
         var (loss, gradient, predictions) = TorchReference(options, theta, batch);
 
         var fast = new FastModel(options, threads: 1);
