@@ -20,10 +20,10 @@ internal sealed class AttentionKernel<TOps, TVec, T> : IAttentionKernel<TOps, TV
     where T : unmanaged
 {
     private readonly int _k, _kk, _layers, _heads, _d;
-    private readonly TVec[] _p, _q;                  // broadcast P_full, Q_full: [L, H, k, k]
-    private readonly TVec[] _gradP, _gradQ;          // lane-wise accumulators: [L, H, k, k]
-    private readonly TVec[] _s, _a, _u, _t, _query;  // saved forward state
-    private readonly TVec[] _m, _bar, _sym, _sBar, _sBarNext, _tmp, _v, _w, _qBar, _qBarNext;
+    private readonly LaneBuffer<TVec> _p, _q;                  // broadcast P_full, Q_full: [L, H, k, k]
+    private readonly LaneBuffer<TVec> _gradP, _gradQ;          // lane-wise accumulators: [L, H, k, k]
+    private readonly LaneBuffer<TVec> _s, _a, _u, _t, _query;  // saved forward state
+    private readonly LaneBuffer<TVec> _m, _bar, _sym, _sBar, _sBarNext, _tmp, _v, _w, _qBar, _qBarNext;
 
     public AttentionKernel(int dimension, int layers, int heads)
     {
@@ -33,25 +33,25 @@ internal sealed class AttentionKernel<TOps, TVec, T> : IAttentionKernel<TOps, TV
         _layers = layers;
         _heads = heads;
         int parameterMatrices = layers * heads * _kk;
-        _p = new TVec[parameterMatrices];
-        _q = new TVec[parameterMatrices];
-        _gradP = new TVec[parameterMatrices];
-        _gradQ = new TVec[parameterMatrices];
-        _s = new TVec[layers * _kk];
-        _a = new TVec[layers * _kk];
-        _u = new TVec[layers * _kk];
-        _t = new TVec[parameterMatrices];
-        _query = new TVec[(layers + 1) * _k];
-        _m = new TVec[_kk];
-        _bar = new TVec[_kk];
-        _sym = new TVec[_kk];
-        _sBar = new TVec[_kk];
-        _sBarNext = new TVec[_kk];
-        _tmp = new TVec[_kk];
-        _v = new TVec[_kk];
-        _w = new TVec[_kk];
-        _qBar = new TVec[_k];
-        _qBarNext = new TVec[_k];
+        _p = LaneBuffer<TVec>.Allocate(parameterMatrices);
+        _q = LaneBuffer<TVec>.Allocate(parameterMatrices);
+        _gradP = LaneBuffer<TVec>.Allocate(parameterMatrices);
+        _gradQ = LaneBuffer<TVec>.Allocate(parameterMatrices);
+        _s = LaneBuffer<TVec>.Allocate(layers * _kk);
+        _a = LaneBuffer<TVec>.Allocate(layers * _kk);
+        _u = LaneBuffer<TVec>.Allocate(layers * _kk);
+        _t = LaneBuffer<TVec>.Allocate(parameterMatrices);
+        _query = LaneBuffer<TVec>.Allocate((layers + 1) * _k);
+        _m = LaneBuffer<TVec>.Allocate(_kk);
+        _bar = LaneBuffer<TVec>.Allocate(_kk);
+        _sym = LaneBuffer<TVec>.Allocate(_kk);
+        _sBar = LaneBuffer<TVec>.Allocate(_kk);
+        _sBarNext = LaneBuffer<TVec>.Allocate(_kk);
+        _tmp = LaneBuffer<TVec>.Allocate(_kk);
+        _v = LaneBuffer<TVec>.Allocate(_kk);
+        _w = LaneBuffer<TVec>.Allocate(_kk);
+        _qBar = LaneBuffer<TVec>.Allocate(_k);
+        _qBarNext = LaneBuffer<TVec>.Allocate(_k);
     }
 
     /// <inheritdoc />
@@ -67,8 +67,8 @@ internal sealed class AttentionKernel<TOps, TVec, T> : IAttentionKernel<TOps, TV
     /// <inheritdoc />
     public void ClearGradients()
     {
-        Array.Clear(_gradP);
-        Array.Clear(_gradQ);
+        _gradP.Clear();
+        _gradQ.Clear();
     }
 
     /// <inheritdoc />
@@ -85,12 +85,12 @@ internal sealed class AttentionKernel<TOps, TVec, T> : IAttentionKernel<TOps, TV
     public TVec Forward(PromptBlock<TOps, TVec, T> block)
     {
         int k = _k, kk = _kk;
-        Array.Copy(block.S0, _s, kk);
-        Array.Copy(block.Query, _query, k);
+        block.S0.AsSpan().CopyTo(_s.AsSpan(0, kk));
+        block.Query.AsSpan().CopyTo(_query.AsSpan(0, k));
         for (int l = 0; l < _layers; l++)
         {
             Span<TVec> s = _s.AsSpan(l * kk, kk), a = _a.AsSpan(l * kk, kk);
-            Array.Clear(_m);
+            _m.Clear();
             for (int h = 0; h < _heads; h++)
             {
                 int offset = (l * _heads + h) * kk;
@@ -115,9 +115,9 @@ internal sealed class AttentionKernel<TOps, TVec, T> : IAttentionKernel<TOps, TV
     public void Backward(PromptBlock<TOps, TVec, T> block, TVec predictionGradient)
     {
         int k = _k, kk = _kk;
-        Array.Clear(_qBar);
+        _qBar.Clear();
         _qBar[_d] = TOps.Sub(TOps.Zero, predictionGradient);
-        Array.Clear(_sBar);
+        _sBar.Clear();
         TVec inverseCount = block.InverseCount;
         for (int l = _layers - 1; l >= 0; l--)
         {
@@ -143,7 +143,7 @@ internal sealed class AttentionKernel<TOps, TVec, T> : IAttentionKernel<TOps, TV
                 }
                 else
                 {
-                    Array.Clear(_sBarNext);
+                    _sBarNext.Clear();
                 }
             }
             for (int i = 0; i < kk; i++) _bar[i] = TOps.Mul(_bar[i], inverseCount);   // M̄ = Ā / n

@@ -21,14 +21,14 @@ internal sealed class PromptBlock<TOps, TVec, T>
     public PromptBlock(int dimension)
     {
         _k = dimension + 1;
-        S0 = new TVec[_k * _k];
-        Query = new TVec[_k];
+        S0 = LaneBuffer<TVec>.Allocate(_k * _k);
+        Query = LaneBuffer<TVec>.Allocate(_k);
         _lanes = new T[TOps.Width];
     }
 
-    public TVec[] S0 { get; }
+    public LaneBuffer<TVec> S0 { get; }
 
-    public TVec[] Query { get; }
+    public LaneBuffer<TVec> Query { get; }
 
     public TVec InverseCount { get; private set; }
 
@@ -102,7 +102,7 @@ internal sealed class PromptBlock<TOps, TVec, T>
     private void AccumulateMoments(ReadOnlySpan<TVec> tokens, int n)
     {
         int k = _k;
-        ref TVec s = ref MemoryMarshal.GetArrayDataReference(S0);
+        ref TVec s = ref MemoryMarshal.GetReference(S0.AsSpan());
         for (int i = 0; i < S0.Length; i++) Unsafe.Add(ref s, i) = TOps.Zero;
         for (int t = 0; t < n; t++)
         {
@@ -121,7 +121,7 @@ internal sealed class PromptBlock<TOps, TVec, T>
     private void AccumulateMoments6(ReadOnlySpan<TVec> tokens, int n)
     {
         ref TVec z = ref MemoryMarshal.GetReference(tokens);
-        ref TVec s = ref MemoryMarshal.GetArrayDataReference(S0);
+        ref TVec s = ref MemoryMarshal.GetReference(S0.AsSpan());
         TVec s00 = TOps.Zero, s01 = TOps.Zero, s02 = TOps.Zero, s03 = TOps.Zero, s04 = TOps.Zero, s05 = TOps.Zero;
         TVec s11 = TOps.Zero, s12 = TOps.Zero, s13 = TOps.Zero, s14 = TOps.Zero, s15 = TOps.Zero;
         for (int t = 0; t < n; t++)

@@ -19,9 +19,9 @@ internal sealed class RestrictedKernel<TOps, TVec, T> : IAttentionKernel<TOps, T
 {
     private readonly int _d, _dd, _k, _layers, _heads;
     private readonly bool _hasP;
-    private readonly TVec[] _p, _q, _gradP, _gradQ;                     // [L, H, d, d]
-    private readonly TVec[] _s, _v, _x, _a, _uState, _wState, _sa, _t;  // saved forward state
-    private readonly TVec[] _xBar, _xBarNext, _vBar, _vBarNext, _uBar, _wBar, _aBar, _sBar, _sBarNext, _sym, _tmp, _mat;
+    private readonly LaneBuffer<TVec> _p, _q, _gradP, _gradQ;                     // [L, H, d, d]
+    private readonly LaneBuffer<TVec> _s, _v, _x, _a, _uState, _wState, _sa, _t;  // saved forward state
+    private readonly LaneBuffer<TVec> _xBar, _xBarNext, _vBar, _vBarNext, _uBar, _wBar, _aBar, _sBar, _sBarNext, _sym, _tmp, _mat;
 
     public RestrictedKernel(int dimension, int layers, int heads, bool hasP)
     {
@@ -32,30 +32,30 @@ internal sealed class RestrictedKernel<TOps, TVec, T> : IAttentionKernel<TOps, T
         _heads = heads;
         _hasP = hasP;
         int parameters = layers * heads * _dd;
-        _p = new TVec[parameters];
-        _q = new TVec[parameters];
-        _gradP = new TVec[parameters];
-        _gradQ = new TVec[parameters];
-        _t = new TVec[parameters];
-        _s = new TVec[layers * _dd];
-        _a = new TVec[layers * _dd];
-        _sa = new TVec[layers * _dd];
-        _v = new TVec[layers * _d];
-        _x = new TVec[(layers + 1) * _d];
-        _uState = new TVec[layers * _d];
-        _wState = new TVec[layers * _d];
-        _xBar = new TVec[_d];
-        _xBarNext = new TVec[_d];
-        _vBar = new TVec[_d];
-        _vBarNext = new TVec[_d];
-        _uBar = new TVec[_d];
-        _wBar = new TVec[_d];
-        _aBar = new TVec[_dd];
-        _sBar = new TVec[_dd];
-        _sBarNext = new TVec[_dd];
-        _sym = new TVec[_dd];
-        _tmp = new TVec[_dd];
-        _mat = new TVec[_dd];
+        _p = LaneBuffer<TVec>.Allocate(parameters);
+        _q = LaneBuffer<TVec>.Allocate(parameters);
+        _gradP = LaneBuffer<TVec>.Allocate(parameters);
+        _gradQ = LaneBuffer<TVec>.Allocate(parameters);
+        _t = LaneBuffer<TVec>.Allocate(parameters);
+        _s = LaneBuffer<TVec>.Allocate(layers * _dd);
+        _a = LaneBuffer<TVec>.Allocate(layers * _dd);
+        _sa = LaneBuffer<TVec>.Allocate(layers * _dd);
+        _v = LaneBuffer<TVec>.Allocate(layers * _d);
+        _x = LaneBuffer<TVec>.Allocate((layers + 1) * _d);
+        _uState = LaneBuffer<TVec>.Allocate(layers * _d);
+        _wState = LaneBuffer<TVec>.Allocate(layers * _d);
+        _xBar = LaneBuffer<TVec>.Allocate(_d);
+        _xBarNext = LaneBuffer<TVec>.Allocate(_d);
+        _vBar = LaneBuffer<TVec>.Allocate(_d);
+        _vBarNext = LaneBuffer<TVec>.Allocate(_d);
+        _uBar = LaneBuffer<TVec>.Allocate(_d);
+        _wBar = LaneBuffer<TVec>.Allocate(_d);
+        _aBar = LaneBuffer<TVec>.Allocate(_dd);
+        _sBar = LaneBuffer<TVec>.Allocate(_dd);
+        _sBarNext = LaneBuffer<TVec>.Allocate(_dd);
+        _sym = LaneBuffer<TVec>.Allocate(_dd);
+        _tmp = LaneBuffer<TVec>.Allocate(_dd);
+        _mat = LaneBuffer<TVec>.Allocate(_dd);
     }
 
     /// <inheritdoc />
@@ -74,8 +74,8 @@ internal sealed class RestrictedKernel<TOps, TVec, T> : IAttentionKernel<TOps, T
     /// <inheritdoc />
     public void ClearGradients()
     {
-        Array.Clear(_gradP);
-        Array.Clear(_gradQ);
+        _gradP.Clear();
+        _gradQ.Clear();
     }
 
     /// <inheritdoc />
@@ -115,7 +115,7 @@ internal sealed class RestrictedKernel<TOps, TVec, T> : IAttentionKernel<TOps, T
             if (l + 1 == _layers) break;        // after the last layer only y_q is read: A, x_q, v, S_xx are not needed
             if (_hasP)
             {
-                _mat.AsSpan().Clear();
+                _mat.Clear();
                 for (int h = 0; h < _heads; h++)
                 {
                     int offset = (l * _heads + h) * dd;
@@ -158,9 +158,9 @@ internal sealed class RestrictedKernel<TOps, TVec, T> : IAttentionKernel<TOps, T
         int d = _d, dd = _dd;
         TVec yBar = TOps.Sub(TOps.Zero, predictionGradient);   // ŷ = −y_q; ȳ is the same at every layer
         TVec inverseCount = block.InverseCount;
-        Array.Clear(_xBar);
-        Array.Clear(_vBar);
-        Array.Clear(_sBar);
+        _xBar.Clear();
+        _vBar.Clear();
+        _sBar.Clear();
         for (int l = _layers - 1; l >= 0; l--)
         {
             bool top = l + 1 == _layers, bottom = l == 0;
@@ -176,7 +176,7 @@ internal sealed class RestrictedKernel<TOps, TVec, T> : IAttentionKernel<TOps, T
             bool useA = _hasP && !top;
             if (useA)
             {
-                _aBar.AsSpan().Clear();
+                _aBar.Clear();
                 LaneMatrix<TOps, TVec, T>.OuterAccumulate(d, _xBar, x, _aBar);
                 if (!bottom) LaneMatrix<TOps, TVec, T>.MultiplyTransposedVectorAccumulate(d, a, _xBar, _xBarNext);
             }
@@ -184,8 +184,8 @@ internal sealed class RestrictedKernel<TOps, TVec, T> : IAttentionKernel<TOps, T
             {
                 for (int i = 0; i < d; i++) _xBarNext[i] = TOps.Add(_xBarNext[i], _xBar[i]);
             }
-            Array.Clear(_vBarNext);
-            Array.Clear(_sBarNext);
+            _vBarNext.Clear();
+            _sBarNext.Clear();
             if (!top)
             {
                 Span<TVec> w = _wState.AsSpan(l * d, d);

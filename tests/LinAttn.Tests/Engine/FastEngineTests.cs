@@ -130,4 +130,45 @@ public sealed class FastEngineTests : TorchTest
         exact.HessianVectorProduct(theta, batch, v, hvExact);
         Assert.True(Numerics.MaxRelativeError(hv, hvExact) < 1e-6);
     }
+
+    [Theory]
+    [InlineData(Parametrization.Restricted, 25)]
+    [InlineData(Parametrization.Full, 0)]
+    [InlineData(Parametrization.PreconditionedGd, 0)]
+    public void InertParameters_ChangeNeitherLossNorGradient_BitForBit(Parametrization parametrization, int expectedInert)
+    {
+        var options = new ModelOptions { Dimension = 5, Layers = 3, Parametrization = parametrization, Precision = Precision.Float64 };
+        bool[] inert = FastDifferentiableLoss.InertParameters(options);
+        Assert.Equal(expectedInert, inert.Count(x => x));
+        double[] theta = Tensors.RandomParameters(options, 34, 0.3);
+        PromptBatch batch = Batch(5, 20, 100, 9, padded: true);
+        var model = new FastModel(options, threads: 1);
+        var gradient = new double[theta.Length];
+        double loss = model.LossAndGradient(theta, batch, gradient);
+        for (int i = 0; i < theta.Length; i++) if (inert[i]) theta[i] += 3.0 + i;
+        var moved = new double[theta.Length];
+        Assert.Equal(loss, model.LossAndGradient(theta, batch, moved));
+        Assert.Equal(gradient, moved);
+        for (int i = 0; i < theta.Length; i++) if (inert[i]) Assert.Equal(0.0, gradient[i]);
+    }
+
+    [Fact]
+    public void FastDifferentiableLoss_Hessian_SkipsInertColumnsAndMatchesDoubleBackward()
+    {
+        var options = new ModelOptions { Dimension = 5, Layers = 3 };
+        double[] theta = Tensors.RandomParameters(options, 35, 0.3);
+        PromptBatch batch = Batch(5, 20, 200, 10, padded: false);
+        using var exact = new TorchSharpDifferentiableLoss(options);
+        using var fast = new FastDifferentiableLoss(options, threads: 1);
+        double[] reference = exact.Hessian(theta, batch);
+        double[] approximate = fast.Hessian(theta, batch);
+        bool[] inert = FastDifferentiableLoss.InertParameters(options);
+        int p = theta.Length;
+        for (int i = 0; i < p; i++)
+            for (int j = 0; j < p; j++)
+                if (inert[i] || inert[j]) Assert.True(approximate[i * p + j] == 0 && reference[i * p + j] == 0, $"H[{i},{j}]");
+        double scale = reference.Max(Math.Abs), worst = 0;
+        for (int i = 0; i < p * p; i++) worst = Math.Max(worst, Math.Abs(approximate[i] - reference[i]));
+        Assert.True(worst < 1e-6 * scale, $"max |H_fast − H_exact| = {worst:E2} with max |H| = {scale:E2}");
+    }
 }
