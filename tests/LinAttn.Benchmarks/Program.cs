@@ -1,7 +1,7 @@
 using LinAttn.Benchmarks;
 
 // Timed harness (medians over repeats). Run alone on the machine:
-//   dotnet run -c Release --project tests/LinAttn.Benchmarks -- <compare|step|fast|fast-variants|memory|flops|kernel-cpu|mlnet [rows]|profile|automl [steps] [seeds]|distributed [all|overhead|throughput] [steps] [batch] [repeats]|diagnostics [n]>
+//   dotnet run -c Release --project tests/LinAttn.Benchmarks -- <compare|step|fast|fast-variants|memory|flops|kernel-cpu|peak|mlnet [rows]|profile|automl [steps] [seeds]|distributed [all|overhead|throughput] [steps] [batch] [repeats]|diagnostics [n]>
 string what = args.Length > 0 ? args[0] : "step";
 switch (what)
 {
@@ -27,6 +27,9 @@ switch (what)
     case "kernel-cpu":
         KernelCpuBenchmark.Run();
         break;
+    case "peak":
+        PeakFlopsBenchmark.Run();
+        break;
     case "mlnet":
         MLNetScoringBenchmark.Run(args.Length > 1 ? int.Parse(args[1]) : 100_000);
         break;
@@ -46,7 +49,7 @@ switch (what)
         DiagnosticsCostBenchmark.Run(args.Length > 1 ? int.Parse(args[1]) : 2);
         break;
     default:
-        Console.Error.WriteLine($"unknown benchmark '{what}'. Known: compare, step, fast, fast-variants, memory, flops, kernel-cpu, mlnet, profile, automl, distributed, diagnostics");
+        Console.Error.WriteLine($"unknown benchmark '{what}'. Known: compare, step, fast, fast-variants, memory, flops, kernel-cpu, peak, mlnet, profile, automl, distributed, diagnostics");
         return 2;
 }
 return 0;
