@@ -135,4 +135,22 @@ public sealed class LaneMatrixTests
                 }
         }
     }
+
+    [Fact]
+    public void PromptBlock_Float64_FromTiles_EqualsTheTokenLayout_BitForBit()
+    {
+        int d = 5, n = 20, k = d + 1;
+        PromptBatch tiles = new PromptSampler(new TaskOptions { Dimension = d, ContextLength = n }).Sample(32, 4, StreamPurpose.Evaluation, 0, 1);
+        var tokens = new PromptBatch(32, n, d, tiles.Tokens, tiles.Targets);
+        var fromTiles = new PromptBlock<Double256, Vector256<double>, double>(d);
+        var fromTokens = new PromptBlock<Double256, Vector256<double>, double>(d);
+        for (int start = 0; start < 32; start += 4)
+        {
+            fromTiles.Load(tiles, start);
+            fromTokens.Load(tokens, start);
+            for (int i = 0; i < k * k; i++) Assert.Equal(fromTokens.S0[i], fromTiles.S0[i]);
+            for (int i = 0; i < k; i++) Assert.Equal(fromTokens.Query[i], fromTiles.Query[i]);
+            Assert.Equal(fromTokens.Target, fromTiles.Target);
+        }
+    }
 }
