@@ -252,6 +252,24 @@ internal static class LaneMatrix<TOps, TVec, T>
         }
     }
 
+    // C = a bᵀ + e fᵀ, each entry as FMA(e_i, f_j, FMA(a_i, b_j, 0)): the same values as clearing C and calling
+    // OuterAccumulate twice, with one store per entry instead of a clear and two loads and stores.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void OuterPair(int k, ReadOnlySpan<TVec> a, ReadOnlySpan<TVec> b, ReadOnlySpan<TVec> e, ReadOnlySpan<TVec> f, Span<TVec> c)
+    {
+        ref TVec ra = ref MemoryMarshal.GetReference(a);
+        ref TVec rb = ref MemoryMarshal.GetReference(b);
+        ref TVec re = ref MemoryMarshal.GetReference(e);
+        ref TVec rf = ref MemoryMarshal.GetReference(f);
+        ref TVec rc = ref MemoryMarshal.GetReference(c);
+        for (int i = 0; i < k; i++)
+        {
+            TVec ai = Unsafe.Add(ref ra, i), ei = Unsafe.Add(ref re, i);
+            for (int j = 0; j < k; j++)
+                Unsafe.Add(ref rc, i * k + j) = TOps.MulAdd(ei, Unsafe.Add(ref rf, j), TOps.MulAdd(ai, Unsafe.Add(ref rb, j), TOps.Zero));
+        }
+    }
+
     // Σ_i a_i b_i
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVec Dot(int k, ReadOnlySpan<TVec> a, ReadOnlySpan<TVec> b)

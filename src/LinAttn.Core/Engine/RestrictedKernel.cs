@@ -21,7 +21,8 @@ internal sealed class RestrictedKernel<TOps, TVec, T> : IAttentionKernel<TOps, T
     private readonly bool _hasP;
     private readonly LaneBuffer<TVec> _p, _q, _gradP, _gradQ;                     // [L, H, d, d]
     private readonly LaneBuffer<TVec> _s, _v, _x, _a, _uState, _wState, _sa, _t;  // saved forward state
-    private readonly LaneBuffer<TVec> _xBar, _xBarNext, _vBar, _vBarNext, _uBar, _wBar, _aBar, _sBar, _sBarNext, _sym, _tmp, _mat;
+    private readonly LaneBuffer<TVec> _uBar, _wBar, _aBar, _sym, _tmp, _mat;
+    private LaneBuffer<TVec> _xBar, _xBarNext, _vBar, _vBarNext, _sBar, _sBarNext;   // swapped between layers
 
     public RestrictedKernel(int dimension, int layers, int heads, bool hasP)
     {
@@ -108,20 +109,20 @@ internal sealed class RestrictedKernel<TOps, TVec, T> : IAttentionKernel<TOps, T
         {
             Span<TVec> s = _s.AsSpan(l * dd, dd), v = _v.AsSpan(l * d, d), x = _x.AsSpan(l * d, d), xNext = _x.AsSpan((l + 1) * d, d);
             Span<TVec> u = _uState.AsSpan(l * d, d), a = _a.AsSpan(l * dd, dd);
-            u.Clear();
-            for (int h = 0; h < _heads; h++) LaneMatrix<TOps, TVec, T>.MultiplyVectorAccumulate(d, _q.AsSpan((l * _heads + h) * dd, dd), v, u);
+            LaneMatrix<TOps, TVec, T>.MultiplyVector(d, _q.AsSpan(l * _heads * dd, dd), v, u);
+            for (int h = 1; h < _heads; h++) LaneMatrix<TOps, TVec, T>.MultiplyVectorAccumulate(d, _q.AsSpan((l * _heads + h) * dd, dd), v, u);
             LaneMatrix<TOps, TVec, T>.Scale(u, inverseCount);                                                // u = (1/n) Σ Q_h v
             y = TOps.Add(y, LaneMatrix<TOps, TVec, T>.Dot(d, u, x));                                         // y_q += u·x_q
             if (l + 1 == _layers) break;        // after the last layer only y_q is read: A, x_q, v, S_xx are not needed
             if (_hasP)
             {
-                _mat.Clear();
                 for (int h = 0; h < _heads; h++)
                 {
                     int offset = (l * _heads + h) * dd;
                     Span<TVec> t = _t.AsSpan(offset, dd);
                     LaneMatrix<TOps, TVec, T>.MultiplyTransposed(d, s, _q.AsSpan(offset, dd), t);            // T_h = S_xx Q_hᵀ
-                    LaneMatrix<TOps, TVec, T>.MultiplyAccumulate(d, _p.AsSpan(offset, dd), t, _mat);         // M += P_h T_h
+                    if (h == 0) LaneMatrix<TOps, TVec, T>.Multiply(d, _p.AsSpan(offset, dd), t, _mat);       // M = P_0 T_0
+                    else LaneMatrix<TOps, TVec, T>.MultiplyAccumulate(d, _p.AsSpan(offset, dd), t, _mat);    // M += P_h T_h
                 }
                 for (int i = 0; i < dd; i++) a[i] = TOps.Mul(_mat[i], inverseCount);
                 for (int i = 0; i < d; i++) a[i * d + i] = TOps.Add(a[i * d + i], TOps.Broadcast(TOps.FromDouble(1)));
@@ -176,23 +177,26 @@ internal sealed class RestrictedKernel<TOps, TVec, T> : IAttentionKernel<TOps, T
             bool useA = _hasP && !top;
             if (useA)
             {
-                _aBar.Clear();
-                LaneMatrix<TOps, TVec, T>.OuterAccumulate(d, _xBar, x, _aBar);
+                // Ā = x̄' x_qᵀ + v̄' wᵀ is formed below in one pass (OuterPair), where v' = A w is differentiated.
                 if (!bottom) LaneMatrix<TOps, TVec, T>.MultiplyTransposedVectorAccumulate(d, a, _xBar, _xBarNext);
             }
             else if (!bottom)
             {
                 for (int i = 0; i < d; i++) _xBarNext[i] = TOps.Add(_xBarNext[i], _xBar[i]);
             }
-            _vBarNext.Clear();
-            _sBarNext.Clear();
+            // v̄ and S̄ of the layer below start at zero only at the top layer; below it they are first overwritten.
+            if (top && !bottom)
+            {
+                _vBarNext.Clear();
+                _sBarNext.Clear();
+            }
             if (!top)
             {
                 Span<TVec> w = _wState.AsSpan(l * d, d);
                 // v' = A w: Ā += v̄' wᵀ, w̄ = Aᵀ v̄'.
                 if (_hasP)
                 {
-                    LaneMatrix<TOps, TVec, T>.OuterAccumulate(d, _vBar, w, _aBar);
+                    LaneMatrix<TOps, TVec, T>.OuterPair(d, _xBar, x, _vBar, w, _aBar);                     // Ā = x̄' x_qᵀ + v̄' wᵀ
                     LaneMatrix<TOps, TVec, T>.MultiplyTransposedVector(d, a, _vBar, _wBar);
                     // S_xx' = A S_xx Aᵀ: Ā += (S̄' + S̄'ᵀ)(A S_xx), S̄ += Aᵀ S̄' A.
                     for (int i = 0; i < d; i++)
@@ -245,9 +249,9 @@ internal sealed class RestrictedKernel<TOps, TVec, T> : IAttentionKernel<TOps, T
             }
             if (!bottom)
             {
-                _xBarNext.AsSpan().CopyTo(_xBar);
-                _vBarNext.AsSpan().CopyTo(_vBar);
-                _sBarNext.AsSpan().CopyTo(_sBar);
+                (_xBar, _xBarNext) = (_xBarNext, _xBar);
+                (_vBar, _vBarNext) = (_vBarNext, _vBar);
+                (_sBar, _sBarNext) = (_sBarNext, _sBar);
             }
         }
     }

@@ -153,4 +153,17 @@ public sealed class LaneMatrixTests
             Assert.Equal(fromTokens.Target, fromTiles.Target);
         }
     }
+
+    [Theory]
+    [MemberData(nameof(Sizes))]
+    public void OuterPair_EqualsTwoOuterAccumulatesIntoZero_BitForBit(int k)
+    {
+        Vector256<float>[] a = RandomLanes(k, 9), b = RandomLanes(k, 10), e = RandomLanes(k, 11), f = RandomLanes(k, 12);
+        var expected = new Vector256<float>[k * k];
+        LaneMatrix<Float256, Vector256<float>, float>.OuterAccumulate(k, a, b, expected);
+        LaneMatrix<Float256, Vector256<float>, float>.OuterAccumulate(k, e, f, expected);
+        var actual = RandomLanes(k * k, 13);   // overwritten, whatever it held
+        LaneMatrix<Float256, Vector256<float>, float>.OuterPair(k, a, b, e, f, actual);
+        Assert.Equal(expected, actual);
+    }
 }
