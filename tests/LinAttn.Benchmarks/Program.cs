@@ -1,7 +1,7 @@
 using LinAttn.Benchmarks;
 
 // Timed harness (medians over repeats). Run alone on the machine:
-//   dotnet run -c Release --project tests/LinAttn.Benchmarks -- <compare|step|fast|fast-variants|memory|flops|kernel-cpu|peak|mlnet [rows]|profile|automl [steps] [seeds]|distributed [all|overhead|throughput] [steps] [batch] [repeats]|diagnostics [n]>
+//   dotnet run -c Release --project tests/LinAttn.Benchmarks -- <compare|step|fast|fast-variants|memory|flops|kernel-cpu|peak|mlnet [rows]|profile|automl [steps] [seeds]|trial-speed [steps]|distributed [all|overhead|throughput] [steps] [batch] [repeats]|diagnostics [n]>
 string what = args.Length > 0 ? args[0] : "step";
 switch (what)
 {
@@ -40,6 +40,9 @@ switch (what)
         // automl [steps per trial, default 2000] [seeds, default 0,1,2]
         return AutoMLQualityBenchmark.Run(args.Length > 1 ? int.Parse(args[1]) : 2000,
             (args.Length > 2 ? args[2] : "0,1,2").Split(',').Select(ulong.Parse).ToArray());
+    case "trial-speed":
+        // trial-speed [steps, default 2000]
+        return TrialSpeedBenchmark.Run(args.Length > 1 ? int.Parse(args[1]) : 2000);
     case "distributed":
         // distributed [all|overhead|throughput] [steps per trial, default 900] [batch size, default 256] [repeats, default 3];
         // under .ci/with-postgres
@@ -49,7 +52,7 @@ switch (what)
         DiagnosticsCostBenchmark.Run(args.Length > 1 ? int.Parse(args[1]) : 2);
         break;
     default:
-        Console.Error.WriteLine($"unknown benchmark '{what}'. Known: compare, step, fast, fast-variants, memory, flops, kernel-cpu, peak, mlnet, profile, automl, distributed, diagnostics");
+        Console.Error.WriteLine($"unknown benchmark '{what}'. Known: compare, step, fast, fast-variants, memory, flops, kernel-cpu, peak, mlnet, profile, automl, trial-speed, distributed, diagnostics");
         return 2;
 }
 return 0;
