@@ -158,7 +158,7 @@ internal static class LaneMatrix<TOps, TVec, T>
                 Unsafe.Add(ref c1, 5) = y5;
             }
         }
-        if (i < k)
+        if (i < k)   // the last row when K is odd, i.e. K = 5: five columns
         {
             ref TVec c0 = ref Unsafe.Add(ref rc, i * k);
             TVec x0 = Start(ref c0, 0), x1 = Start(ref c0, 1), x2 = Start(ref c0, 2), x3 = Start(ref c0, 3), x4 = Start(ref c0, 4);

@@ -118,12 +118,29 @@ public sealed class LaneMatrixTests
     [InlineData(3, false)]   // k = 4: the general loop
     public void PromptBlock_Moments_EqualAscendingFmaReference_BitForBit(int d, bool fromTiles)
     {
-        int n = 7, k = d + 1;
+        int n = 7;
         PromptBatch tiles = new PromptSampler(new TaskOptions { Dimension = d, ContextLength = n }).Sample(Lanes, 3, StreamPurpose.Evaluation, 0, 1);
         PromptBatch batch = fromTiles ? tiles : new PromptBatch(Lanes, n, d, tiles.Tokens, tiles.Targets);
         var block = new PromptBlock<Float256, Vector256<float>, float>(d);
         block.Load(batch, 0);
-        for (int lane = 0; lane < Lanes; lane++)
+        AssertMomentsEqualReference(batch, Lanes, (entry, lane) => block.S0[entry][lane]);
+    }
+
+    // 16 lanes = one whole tile: the production path on AVX-512, which reads the sampler's tiles in place.
+    [Fact]
+    public void PromptBlock_Float512_ReadsTilesInPlace_MomentsEqualAscendingFmaReference_BitForBit()
+    {
+        int d = 5, n = 7, lanes = Vector512<float>.Count;
+        PromptBatch tiles = new PromptSampler(new TaskOptions { Dimension = d, ContextLength = n }).Sample(2 * lanes, 5, StreamPurpose.Evaluation, 0, 1);
+        var block = new PromptBlock<Float512, Vector512<float>, float>(d);
+        block.Load(tiles, lanes);   // the second tile
+        AssertMomentsEqualReference(tiles.Slice(lanes, lanes), lanes, (entry, lane) => block.S0[entry][lane]);
+    }
+
+    private static void AssertMomentsEqualReference(PromptBatch batch, int lanes, Func<int, int, float> s0)
+    {
+        int n = batch.ContextLength, k = batch.Dimension + 1;
+        for (int lane = 0; lane < lanes; lane++)
         {
             ReadOnlySpan<float> prompt = batch.Tokens.AsSpan(lane * batch.PromptStride, batch.PromptStride);
             for (int i = 0; i < k; i++)
@@ -131,7 +148,7 @@ public sealed class LaneMatrixTests
                 {
                     float acc = 0f;
                     for (int t = 0; t < n; t++) acc = MathF.FusedMultiplyAdd(prompt[t * k + Math.Min(i, j)], prompt[t * k + Math.Max(i, j)], acc);
-                    Assert.True(acc == block.S0[i * k + j][lane], $"d = {d}: S0[{i},{j}] lane {lane}");
+                    Assert.True(acc == s0(i * k + j, lane), $"d = {k - 1}: S0[{i},{j}] lane {lane}");
                 }
         }
     }
