@@ -11,7 +11,8 @@ public static class DiagnosticEngines
 {
     /// <summary>
     /// <see cref="FastDifferentiableLoss"/> (analytic float64 gradients; Hessian-vector products by central differences,
-    /// about 1e-8 relative) whenever the fast engine computes the model (linear attention, no feature MLP), else
+    /// about 1e-8 relative) whenever the fast engine computes the model (linear attention; a feature MLP with the Full
+    /// parametrisation), else
     /// <see cref="TorchSharpDifferentiableLoss"/> (exact double backward).
     /// </summary>
     public static IDifferentiableLoss CreateLoss(ModelOptions model) => CreateLoss(model, threads: null);

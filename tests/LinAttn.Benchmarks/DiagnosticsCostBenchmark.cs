@@ -17,7 +17,9 @@ namespace LinAttn.Benchmarks;
 /// </summary>
 internal static class DiagnosticsCostBenchmark
 {
-    public static void Run(int threads)
+    /// <param name="threads">Threads of both engines.</param>
+    /// <param name="fastOnly">Skip the (slow) TorchSharp engine.</param>
+    public static void Run(int threads, bool fastOnly = false)
     {
         torch.set_num_threads(threads);
         var engines = new (string Name, Func<ModelOptions, IDifferentiableLoss> Create)[]
@@ -25,7 +27,7 @@ internal static class DiagnosticsCostBenchmark
             ("FastDifferentiableLoss", model => new FastDifferentiableLoss(model, threads)),
             ("TorchSharpDifferentiableLoss", model => new TorchSharpDifferentiableLoss(model)),
         };
-        foreach (var (name, create) in engines)
+        foreach (var (name, create) in fastOnly ? engines[..1] : engines)
         {
             Console.WriteLine($"{name} (float64), threads={threads}, Restricted, B=1000");
             Console.WriteLine($"{"L",3} {"d",3} {"n",3} {"P",5} {"fresh-batch gradient",28} {"HVP (cached batch)",28} {"full Hessian",28}");

@@ -53,6 +53,8 @@ internal readonly struct CountingOps : ISimdOps<double, double>
     public static double Sub(double a, double b) { s_flops++; return a - b; }
     public static double Mul(double a, double b) { s_flops++; return a * b; }
     public static double MulAdd(double a, double b, double c) { s_flops += 2; return Math.FusedMultiplyAdd(a, b, c); }
+    public static double Max(double a, double b) { s_flops++; return Math.Max(a, b); }
+    public static double WherePositive(double condition, double value) { s_flops++; return condition > 0 ? value : 0; }
     public static double GetLane(double v, int lane) => v;
     public static double Load(ReadOnlySpan<double> values) => values[0];
     public static double FromDouble(double value) => value;

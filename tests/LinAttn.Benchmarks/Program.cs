@@ -1,7 +1,7 @@
 using LinAttn.Benchmarks;
 
 // Timed harness (medians over repeats). Run alone on the machine:
-//   dotnet run -c Release --project tests/LinAttn.Benchmarks -- <compare|step|fast|fast-variants|memory|flops|kernel-cpu|peak|mlnet [rows]|profile|automl [steps] [seeds]|trial-speed [steps]|distributed [all|overhead|throughput] [steps] [batch] [repeats]|diagnostics [n]>
+//   dotnet run -c Release --project tests/LinAttn.Benchmarks -- <compare|step|fast|fast-variants|memory|flops|kernel-cpu|peak|mlnet [rows]|profile|automl [steps] [seeds]|trial-speed [steps]|distributed [all|overhead|throughput] [steps] [batch] [repeats]|diagnostics [threads] [fast]>
 string what = args.Length > 0 ? args[0] : "step";
 switch (what)
 {
@@ -49,7 +49,8 @@ switch (what)
         return DistributedBenchmark.Run(args.Length > 1 ? args[1] : "all", args.Length > 2 ? int.Parse(args[2]) : 900,
             args.Length > 3 ? int.Parse(args[3]) : 256, args.Length > 4 ? int.Parse(args[4]) : 3);
     case "diagnostics":
-        DiagnosticsCostBenchmark.Run(args.Length > 1 ? int.Parse(args[1]) : 2);
+        // diagnostics [threads, default 2] [fast: skip TorchSharp]
+        DiagnosticsCostBenchmark.Run(args.Length > 1 ? int.Parse(args[1]) : 2, args.Length > 2 && args[2] == "fast");
         break;
     default:
         Console.Error.WriteLine($"unknown benchmark '{what}'. Known: compare, step, fast, fast-variants, memory, flops, kernel-cpu, peak, mlnet, profile, automl, trial-speed, distributed, diagnostics");

@@ -25,7 +25,7 @@ internal abstract class ComparisonRecipe : Recipe
     public sealed override void Run(RecipeContext context, RecipeReport report)
     {
         var studies = Studies(context.Profile, context.Threads);
-        List<ComparisonResult> results = studies.Select(s => context.Compare(s.Variant, s.Options)).ToList();
+        List<ComparisonResult> results = context.CompareAll(studies).ToList();
         ComparisonTables.Write(context, results);
         Report(context, report, studies, results);
     }

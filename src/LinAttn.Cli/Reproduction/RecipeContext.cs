@@ -40,6 +40,11 @@ internal sealed class RecipeContext
     public ComparisonResult Compare(ComparisonVariant variant, ComparisonOptions options)
         => OptimizerComparison.Run(variant, options with { ParallelRuns = Threads ?? Environment.ProcessorCount }, Store, LossFactory, Progress, Token);
 
+    /// <summary>Several comparisons as one pool of work (<see cref="OptimizerComparison.RunAll"/>), results in order.</summary>
+    public ComparisonResult[] CompareAll(IEnumerable<(ComparisonVariant Variant, ComparisonOptions Options)> studies)
+        => OptimizerComparison.RunAll(studies.Select(s => (s.Variant, s.Options with { ParallelRuns = Threads ?? Environment.ProcessorCount })).ToArray(),
+            Store, LossFactory, Progress, Token);
+
     public TrajectoryResult Trajectory(string key, RunSpec spec, TrajectoryOptions options)
         => OptimizerComparison.RunTrajectory(key, spec, options, Store, LossFactory, Progress, Token);
 }

@@ -20,13 +20,20 @@ internal sealed class AttentionKernel<TOps, TVec, T> : IAttentionKernel<TOps, TV
     where T : unmanaged
 {
     private readonly int _k, _kk, _layers, _heads, _d;
+    private readonly bool _inputGradients;
     private readonly LaneBuffer<TVec> _p, _q;                  // broadcast P_full, Q_full: [L, H, k, k]
     private readonly LaneBuffer<TVec> _gradP, _gradQ;          // lane-wise accumulators: [L, H, k, k]
     private readonly LaneBuffer<TVec> _s, _a, _u, _t, _query;  // saved forward state
     private readonly LaneBuffer<TVec> _m, _bar, _sym, _sBar, _sBarNext, _tmp, _v, _w, _qBar, _qBarNext;
 
-    public AttentionKernel(int dimension, int layers, int heads)
+    /// <param name="dimension">d.</param>
+    /// <param name="layers">L.</param>
+    /// <param name="heads">H.</param>
+    /// <param name="inputGradients">Also propagate the backward pass through layer 0, so that <see cref="InputGradientS"/>
+    /// and <see cref="InputGradientQuery"/> hold ∂loss/∂S₀ and ∂loss/∂z_q (a feature MLP needs them).</param>
+    public AttentionKernel(int dimension, int layers, int heads, bool inputGradients = false)
     {
+        _inputGradients = inputGradients;
         _d = dimension;
         _k = dimension + 1;
         _kk = _k * _k;
@@ -53,6 +60,12 @@ internal sealed class AttentionKernel<TOps, TVec, T> : IAttentionKernel<TOps, TV
         _qBar = LaneBuffer<TVec>.Allocate(_k);
         _qBarNext = LaneBuffer<TVec>.Allocate(_k);
     }
+
+    /// <summary>After <see cref="Backward"/> with input gradients on: ∂loss/∂S₀ (k×k, not symmetrised).</summary>
+    public ReadOnlySpan<TVec> InputGradientS => _sBar.AsSpan();
+
+    /// <summary>After <see cref="Backward"/> with input gradients on: ∂loss/∂z_q (k).</summary>
+    public ReadOnlySpan<TVec> InputGradientQuery => _qBar.AsSpan();
 
     /// <inheritdoc />
     public void SetParameters(ReadOnlySpan<double> pFull, ReadOnlySpan<double> qFull)
@@ -133,7 +146,7 @@ internal sealed class AttentionKernel<TOps, TVec, T> : IAttentionKernel<TOps, TV
                     for (int j = 0; j < k; j++) _sym[i * k + j] = TOps.Add(_sBar[i * k + j], _sBar[j * k + i]);
                 LaneMatrix<TOps, TVec, T>.MultiplyAccumulate(k, _sym, _u.AsSpan(l * kk, kk), _bar);
             }
-            if (l > 0)
+            if (l > 0 || _inputGradients)
             {
                 LaneMatrix<TOps, TVec, T>.MultiplyTransposedVector(k, a, _qBar, _qBarNext);                 // q̄ ← Aᵀ q̄
                 if (hasSBar)
@@ -154,13 +167,13 @@ internal sealed class AttentionKernel<TOps, TVec, T> : IAttentionKernel<TOps, TV
                 LaneMatrix<TOps, TVec, T>.MultiplyTransposedAccumulate(k, _bar, _t.AsSpan(offset, kk), _gradP.AsSpan(offset, kk));   // P̄ += M̄ Tᵀ
                 LaneMatrix<TOps, TVec, T>.Multiply(k, p, s, _v);                                                                   // V = P S
                 LaneMatrix<TOps, TVec, T>.MultiplyTransposeLeftAccumulate(k, _bar, _v, _gradQ.AsSpan(offset, kk));                 // Q̄ += M̄ᵀ V
-                if (l > 0)
+                if (l > 0 || _inputGradients)
                 {
                     LaneMatrix<TOps, TVec, T>.Multiply(k, _bar, qh, _w);                                                           // W = M̄ Q
                     LaneMatrix<TOps, TVec, T>.MultiplyTransposeLeftAccumulate(k, p, _w, _sBarNext);                                // S̄ += Pᵀ W
                 }
             }
-            if (l > 0)
+            if (l > 0 || _inputGradients)
             {
                 _qBarNext.AsSpan().CopyTo(_qBar);
                 _sBarNext.AsSpan().CopyTo(_sBar);

@@ -9,7 +9,7 @@ namespace LinAttn.Engine;
 /// <summary>
 /// The fast engine as a training backend: forward and analytic backward in managed SIMD code (see
 /// <see cref="FastModel"/>), then the shared clipping and optimizer update. Linear attention only (identity scores),
-/// every parametrisation, any L and H, float32 or float64, CPU.
+/// every parametrisation, any L and H, float32 or float64, CPU; a feature MLP with the Full parametrisation.
 /// </summary>
 public sealed class FastBackend : ITrainingBackend
 {
@@ -40,13 +40,16 @@ public sealed class FastBackend : ITrainingBackend
         _backup = new double[_theta.Length];
     }
 
-    /// <summary>True when the fast engine computes <paramref name="model"/>: linear attention without a feature MLP.</summary>
-    public static bool Supports(ModelOptions model) => model.Activation == ScoreActivation.Identity && model.FeatureMlpWidth == 0;
+    /// <summary>True when the fast engine computes <paramref name="model"/>: linear attention (identity scores), with a
+    /// feature MLP only in the Full parametrisation.</summary>
+    public static bool Supports(ModelOptions model)
+        => model.Activation == ScoreActivation.Identity && (model.FeatureMlpWidth == 0 || model.Parametrization == Parametrization.Full);
 
     /// <summary>Why <paramref name="model"/> needs the TorchSharp engine (for error messages); empty when it does not.</summary>
     internal static string Unsupported(ModelOptions model)
         => model.Activation != ScoreActivation.Identity ? $"Activation is {model.Activation}"
-            : model.FeatureMlpWidth > 0 ? $"FeatureMlpWidth is {model.FeatureMlpWidth} (a feature MLP)"
+            : model.FeatureMlpWidth > 0 && model.Parametrization != Parametrization.Full
+                ? $"FeatureMlpWidth is {model.FeatureMlpWidth} (a feature MLP) with the {model.Parametrization} parametrisation (the fast engine's feature MLP needs Full)"
             : "";
 
     /// <inheritdoc />

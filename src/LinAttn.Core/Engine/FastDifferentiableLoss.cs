@@ -93,17 +93,25 @@ public sealed class FastDifferentiableLoss : IDifferentiableLoss
         var atTheta = new double[p];
         var shiftedGradient = new double[p];
         double[] shifted = parameters.ToArray();
-        _model.LossAndGradient(parameters, batch, atTheta);
-        double epsilon = Step(parameters, HessianRelativeStep);
-        bool[] inert = InertParameters(Model);
-        for (int j = 0; j < p; j++)
+        _model.Retain(batch);   // S₀ of every block is computed once for the P + 1 gradients
+        try
         {
-            if (inert[j]) continue;
-            shifted[j] = parameters[j] + epsilon;
-            double step = shifted[j] - parameters[j];   // the step actually taken, after rounding
-            _model.LossAndGradient(shifted, batch, shiftedGradient);
-            shifted[j] = parameters[j];
-            for (int i = 0; i < p; i++) hessian[i * p + j] = (shiftedGradient[i] - atTheta[i]) / step;
+            _model.LossAndGradient(parameters, batch, atTheta);
+            double epsilon = Step(parameters, HessianRelativeStep);
+            bool[] inert = InertParameters(Model);
+            for (int j = 0; j < p; j++)
+            {
+                if (inert[j]) continue;
+                shifted[j] = parameters[j] + epsilon;
+                double step = shifted[j] - parameters[j];   // the step actually taken, after rounding
+                _model.LossAndGradient(shifted, batch, shiftedGradient);
+                shifted[j] = parameters[j];
+                for (int i = 0; i < p; i++) hessian[i * p + j] = (shiftedGradient[i] - atTheta[i]) / step;
+            }
+        }
+        finally
+        {
+            _model.Retain(null);
         }
         for (int i = 0; i < p; i++)
             for (int j = i + 1; j < p; j++)

@@ -19,19 +19,22 @@ internal sealed class FastModel
     private readonly ParameterMap _map;
     private readonly KernelWorker[] _workers;
     private readonly double[] _pFull, _qFull;
+    private readonly int _attention, _slot;   // θ's attention part; per-chunk gradient slot: P_full, Q_full, MLP
     private double[] _chunkGradients = Array.Empty<double>();
     private double[] _chunkLosses = Array.Empty<double>();
 
     public FastModel(ModelOptions options, int? threads = null, SimdWidth width = SimdWidth.Auto)
     {
         if (!FastBackend.Supports(options))
-            throw new ArgumentOutOfRangeException(nameof(options), $"The fast engine computes linear attention without a feature MLP only, but {FastBackend.Unsupported(options)}; use the TorchSharp engine.");
+            throw new ArgumentOutOfRangeException(nameof(options), $"The fast engine cannot compute this model: {FastBackend.Unsupported(options)}; use the TorchSharp engine.");
         _options = options;
         _map = new ParameterMap(options);
         int count = Math.Max(1, threads ?? Environment.ProcessorCount);
         _workers = Enumerable.Range(0, count).Select(_ => CreateWorker(options, width)).ToArray();
         _pFull = new double[_map.FullSize];
         _qFull = new double[_map.FullSize];
+        _attention = options.AttentionParameterCount;
+        _slot = 2 * _map.FullSize + options.FeatureMlpParameterCount;
         Width = _workers[0].Width;
     }
 
@@ -53,18 +56,28 @@ internal sealed class FastModel
             var gradP = new double[full];
             var gradQ = new double[full];
             int chunks = ChunkCount(batch.BatchSize);
+            Span<double> features = gradient[_attention..];
+            features.Clear();
             for (int c = 0; c < chunks; c++)
             {
-                ReadOnlySpan<double> slot = _chunkGradients.AsSpan(c * 2 * full, 2 * full);
+                ReadOnlySpan<double> slot = _chunkGradients.AsSpan(c * _slot, _slot);
                 for (int i = 0; i < full; i++)
                 {
                     gradP[i] += slot[i];
                     gradQ[i] += slot[full + i];
                 }
+                for (int i = 0; i < features.Length; i++) features[i] += slot[2 * full + i];
             }
             _map.FromFullGradient(gradP, gradQ, gradient);
         }
         return sum / batch.BatchSize;
+    }
+
+    /// <summary>Keeps <paramref name="batch"/>'s loaded blocks between calls on that batch (see <see cref="KernelWorker.Retain"/>);
+    /// null releases them.</summary>
+    public void Retain(PromptBatch? batch)
+    {
+        foreach (KernelWorker worker in _workers) worker.Retain(batch);
     }
 
     /// <summary>Writes ŷ for every prompt into <paramref name="predictions"/>.</summary>
@@ -76,13 +89,18 @@ internal sealed class FastModel
         if (batch.Dimension != _options.Dimension)
             throw new ArgumentOutOfRangeException(nameof(batch), $"batch has d = {batch.Dimension}, the model d = {_options.Dimension}.");
         _map.ToFull(theta, _pFull, _qFull);
-        foreach (KernelWorker worker in _workers) worker.SetParameters(_pFull, _qFull);
+        foreach (KernelWorker worker in _workers)
+        {
+            worker.SetParameters(_pFull, _qFull);
+            worker.SetFeatureParameters(theta[_attention..]);
+        }
 
         int chunks = ChunkCount(batch.BatchSize);
         int full = _map.FullSize;
         if (_chunkLosses.Length < chunks) _chunkLosses = new double[chunks];
-        if (gradient && _chunkGradients.Length < chunks * 2 * full) _chunkGradients = new double[chunks * 2 * full];
-        if (gradient) Array.Clear(_chunkGradients, 0, chunks * 2 * full);
+        int size = _slot;
+        if (gradient && _chunkGradients.Length < chunks * size) _chunkGradients = new double[chunks * size];
+        if (gradient) Array.Clear(_chunkGradients, 0, chunks * size);
         double scale = gradient ? 1.0 / batch.BatchSize : 0.0;
         double[] chunkGradients = _chunkGradients, chunkLosses = _chunkLosses;
         double[]? predicted = predictions.IsEmpty ? null : new double[batch.BatchSize];
@@ -90,10 +108,10 @@ internal sealed class FastModel
         void RunChunk(KernelWorker worker, int c)
         {
             int start = c * ChunkPrompts, end = Math.Min(batch.BatchSize, start + ChunkPrompts);
-            Span<double> slot = gradient ? chunkGradients.AsSpan(c * 2 * full, 2 * full) : Span<double>.Empty;
+            Span<double> slot = gradient ? chunkGradients.AsSpan(c * size, size) : Span<double>.Empty;
             chunkLosses[c] = worker.Process(batch, start, end, scale,
-                gradient ? slot[..full] : Span<double>.Empty, gradient ? slot[full..] : Span<double>.Empty,
-                predicted is null ? Span<double>.Empty : predicted);
+                gradient ? slot[..full] : Span<double>.Empty, gradient ? slot.Slice(full, full) : Span<double>.Empty,
+                predicted is null ? Span<double>.Empty : predicted, gradient ? slot[(2 * full)..] : Span<double>.Empty);
         }
 
         int threads = Math.Min(_workers.Length, chunks);

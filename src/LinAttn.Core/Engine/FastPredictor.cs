@@ -23,7 +23,7 @@ public sealed class FastPredictor
     {
         Guard.NotNull(model).Validate();
         Guard.That(FastBackend.Supports(model), nameof(model),
-            $"The fast engine computes linear attention without a feature MLP only, but {FastBackend.Unsupported(model)}.");
+            $"The fast engine cannot compute this model: {FastBackend.Unsupported(model)}.");
         Guard.That(parameters.Length == model.ParameterCount, nameof(parameters),
             $"parameters must hold {model.ParameterCount} values, but held {parameters.Length}.");
         Model = model;
@@ -33,6 +33,7 @@ public sealed class FastPredictor
         var q = new double[map.FullSize];
         map.ToFull(parameters, p, q);
         _worker.SetParameters(p, q);
+        _worker.SetFeatureParameters(parameters[model.AttentionParameterCount..]);
     }
 
     /// <summary>The architecture.</summary>

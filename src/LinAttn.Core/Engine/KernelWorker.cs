@@ -17,7 +17,27 @@ internal abstract class KernelWorker
     /// gradientScale · Σ ∂(ŷ − y)²/∂(P, Q) to <paramref name="gradP"/> and <paramref name="gradQ"/>; writes ŷ into
     /// <paramref name="predictions"/> when it is not empty.
     /// </summary>
-    public abstract double Process(PromptBatch batch, int start, int end, double gradientScale, Span<double> gradP, Span<double> gradQ, Span<double> predictions);
+    /// <param name="batch">The prompts.</param>
+    /// <param name="start">First prompt.</param>
+    /// <param name="end">One past the last prompt.</param>
+    /// <param name="gradientScale">Factor of the gradient sums; 0 for no gradient.</param>
+    /// <param name="gradP">P_full gradient to add to.</param>
+    /// <param name="gradQ">Q_full gradient to add to.</param>
+    /// <param name="predictions">ŷ per prompt of the batch, or empty.</param>
+    /// <param name="gradFeatures">The feature-MLP part of the gradient (θ layout), added to like the others; empty
+    /// without a feature MLP.</param>
+    public abstract double Process(PromptBatch batch, int start, int end, double gradientScale, Span<double> gradP, Span<double> gradQ,
+        Span<double> predictions, Span<double> gradFeatures = default);
+
+    /// <summary>Broadcasts the feature-MLP part of θ (nothing without a feature MLP).</summary>
+    public abstract void SetFeatureParameters(ReadOnlySpan<double> mlp);
+
+    /// <summary>
+    /// Keeps the loaded blocks (S₀, query, targets) of <paramref name="batch"/> across calls of <see cref="Process"/> on
+    /// that same batch object, for callers that evaluate many parameter vectors on one unchanging batch (a Hessian's
+    /// P + 1 gradients); null drops them. The caller must not change the batch's contents while it is retained.
+    /// </summary>
+    public abstract void Retain(PromptBatch? batch);
 }
 
 internal sealed class KernelWorker<TOps, TVec, T> : KernelWorker
@@ -26,38 +46,92 @@ internal sealed class KernelWorker<TOps, TVec, T> : KernelWorker
     where T : unmanaged
 {
     private readonly IAttentionKernel<TOps, TVec, T> _kernel;
+    private readonly FeatureMlp<TOps, TVec, T>? _mlp;
+    private readonly AttentionKernel<TOps, TVec, T>? _fullKernel;   // the kernel, when the MLP needs its input gradients
     private readonly PromptBlock<TOps, TVec, T> _block;
+    private readonly int _dimension;
+    private PromptBatch? _retained;
+    private PromptBlock<TOps, TVec, T>?[] _cache = Array.Empty<PromptBlock<TOps, TVec, T>?>();
 
     public KernelWorker(ModelOptions options)
     {
-        _kernel = options.Parametrization == Parametrization.Full
-            ? new AttentionKernel<TOps, TVec, T>(options.Dimension, options.Layers, options.Heads)
-            : new RestrictedKernel<TOps, TVec, T>(options.Dimension, options.Layers, options.Heads, options.Parametrization == Parametrization.Restricted);
-        _block = new PromptBlock<TOps, TVec, T>(options.Dimension);
+        if (options.FeatureMlpWidth > 0)
+        {
+            // FastBackend.Supports admits a feature MLP with the Full parametrisation only.
+            _mlp = new FeatureMlp<TOps, TVec, T>(options.Dimension, options.FeatureMlpWidth);
+            _fullKernel = new AttentionKernel<TOps, TVec, T>(options.Dimension, options.Layers, options.Heads, inputGradients: true);
+            _kernel = _fullKernel;
+        }
+        else
+        {
+            _kernel = options.Parametrization == Parametrization.Full
+                ? new AttentionKernel<TOps, TVec, T>(options.Dimension, options.Layers, options.Heads)
+                : new RestrictedKernel<TOps, TVec, T>(options.Dimension, options.Layers, options.Heads, options.Parametrization == Parametrization.Restricted);
+        }
+        _block = new PromptBlock<TOps, TVec, T>(options.Dimension, _mlp);
+        _dimension = options.Dimension;
+    }
+
+    public override void SetFeatureParameters(ReadOnlySpan<double> mlp) => _mlp?.SetParameters(mlp);
+
+    public override void Retain(PromptBatch? batch)
+    {
+        if (_mlp is not null) batch = null;   // S₀ then depends on the parameters: nothing to keep
+        _retained = batch;
+        _cache = batch is null ? Array.Empty<PromptBlock<TOps, TVec, T>?>() : new PromptBlock<TOps, TVec, T>?[(batch.BatchSize + TOps.Width - 1) / TOps.Width];
+    }
+
+    private PromptBlock<TOps, TVec, T> BlockAt(PromptBatch batch, int start)
+    {
+        if (!ReferenceEquals(batch, _retained))
+        {
+            _block.Load(batch, start);
+            return _block;
+        }
+        ref PromptBlock<TOps, TVec, T>? cached = ref _cache[start / TOps.Width];
+        if (cached is null)
+        {
+            _block.Load(batch, start);
+            cached = new PromptBlock<TOps, TVec, T>(_dimension);
+            cached.CopyFrom(_block);
+        }
+        return cached;
     }
 
     public override int Width => TOps.Width;
 
     public override void SetParameters(ReadOnlySpan<double> pFull, ReadOnlySpan<double> qFull) => _kernel.SetParameters(pFull, qFull);
 
-    public override double Process(PromptBatch batch, int start, int end, double gradientScale, Span<double> gradP, Span<double> gradQ, Span<double> predictions)
+    public override double Process(PromptBatch batch, int start, int end, double gradientScale, Span<double> gradP, Span<double> gradQ,
+        Span<double> predictions, Span<double> gradFeatures = default)
     {
         bool gradient = gradientScale > 0;
-        if (gradient) _kernel.ClearGradients();
+        if (gradient)
+        {
+            _kernel.ClearGradients();
+            _mlp?.ClearGradients();
+        }
         TVec squaredErrors = TOps.Zero;
         TVec twoScale = TOps.Broadcast(TOps.FromDouble(2 * gradientScale));
-        PromptBlock<TOps, TVec, T> block = _block;
         for (int b = start; b < end; b += TOps.Width)
         {
-            block.Load(batch, b);
+            PromptBlock<TOps, TVec, T> block = BlockAt(batch, b);
             TVec prediction = _kernel.Forward(block);
             TVec residual = TOps.Mul(TOps.Sub(prediction, block.Target), block.Weight);
             squaredErrors = TOps.MulAdd(residual, residual, squaredErrors);
             if (!predictions.IsEmpty)
                 for (int lane = 0; lane < block.Count; lane++) predictions[b + lane] = TOps.ToDouble(TOps.GetLane(prediction, lane));
-            if (gradient) _kernel.Backward(block, TOps.Mul(residual, twoScale));
+            if (gradient)
+            {
+                _kernel.Backward(block, TOps.Mul(residual, twoScale));
+                _mlp?.Backward(_fullKernel!.InputGradientS, _fullKernel.InputGradientQuery);
+            }
         }
-        if (gradient) _kernel.AddGradientsTo(gradP, gradQ);
+        if (gradient)
+        {
+            _kernel.AddGradientsTo(gradP, gradQ);
+            _mlp?.AddGradientsTo(gradFeatures);
+        }
         double sum = 0;
         for (int lane = 0; lane < TOps.Width; lane++) sum += TOps.ToDouble(TOps.GetLane(squaredErrors, lane));
         return sum;

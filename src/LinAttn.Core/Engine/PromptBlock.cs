@@ -19,8 +19,14 @@ internal sealed class PromptBlock<TOps, TVec, T>
     private T[] _staging = Array.Empty<T>();   // [(n+1)·k][lane]: the block's tokens transposed so each entry is a vector
     private readonly T[] _lanes;
 
-    public PromptBlock(int dimension)
+    private readonly FeatureMlp<TOps, TVec, T>? _mlp;
+    private LaneBuffer<TVec> _contextMasks = LaneBuffer<TVec>.Allocate(0);
+
+    /// <param name="dimension">d.</param>
+    /// <param name="mlp">A feature MLP applied to every token's x before S₀ is formed, or null.</param>
+    public PromptBlock(int dimension, FeatureMlp<TOps, TVec, T>? mlp = null)
     {
+        _mlp = mlp;
         _k = dimension + 1;
         S0 = LaneBuffer<TVec>.Allocate(_k * _k);
         Query = LaneBuffer<TVec>.Allocate(_k);
@@ -41,6 +47,17 @@ internal sealed class PromptBlock<TOps, TVec, T>
     /// <summary>Number of lanes holding a prompt.</summary>
     public int Count { get; private set; }
 
+    /// <summary>Copies another block's loaded values (not its staging buffer).</summary>
+    public void CopyFrom(PromptBlock<TOps, TVec, T> other)
+    {
+        other.S0.AsSpan().CopyTo(S0.AsSpan());
+        other.Query.AsSpan().CopyTo(Query.AsSpan());
+        InverseCount = other.InverseCount;
+        Target = other.Target;
+        Weight = other.Weight;
+        Count = other.Count;
+    }
+
     /// <summary>Loads prompts [start, start + Width) of <paramref name="batch"/> (fewer at the end) into the lanes.</summary>
     public void Load(PromptBatch batch, int start)
     {
@@ -48,6 +65,7 @@ internal sealed class PromptBlock<TOps, TVec, T>
         Count = Math.Min(width, batch.BatchSize - start);
         int entries = (n + 1) * k;
         ReadOnlySpan<TVec> tokens = Tokens(batch, start, entries);
+        if (_mlp is not null) tokens = _mlp.Forward(tokens, n, batch.ContextLengths is null ? ReadOnlySpan<TVec>.Empty : ContextMasks(batch, start, n));
 
         if (k == 6) AccumulateMoments6(tokens, n);
         else AccumulateMoments(tokens, n);
@@ -67,6 +85,19 @@ internal sealed class PromptBlock<TOps, TVec, T>
         Target = TOps.Load(_lanes);
         for (int lane = 0; lane < width; lane++) _lanes[lane] = TOps.FromDouble(lane < Count ? 1.0 : 0.0);
         Weight = TOps.Load(_lanes);
+    }
+
+    // Per context token t, 1 in the lanes whose prompt has t < n_b, else 0.
+    private ReadOnlySpan<TVec> ContextMasks(PromptBatch batch, int start, int n)
+    {
+        if (_contextMasks.Length < n) _contextMasks = LaneBuffer<TVec>.Allocate(n);
+        for (int t = 0; t < n; t++)
+        {
+            for (int lane = 0; lane < TOps.Width; lane++)
+                _lanes[lane] = TOps.FromDouble(lane < Count && t < batch.ContextLengthOf(start + lane) ? 1.0 : 0.0);
+            _contextMasks[t] = TOps.Load(_lanes);
+        }
+        return _contextMasks.AsSpan(0, n);
     }
 
     // The block's (n+1)·k token entries as lane vectors: read in place when a block is exactly one float tile,

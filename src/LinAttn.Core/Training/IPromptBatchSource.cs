@@ -37,3 +37,24 @@ public sealed class SyntheticBatchSource : IPromptBatchSource
     public PromptBatch Next(int step)
         => _sampler.SampleInto(_tiles, _targets, _batchSize, _seed, Random.StreamPurpose.Training, (ulong)step, _threads);
 }
+
+/// <summary>
+/// Shares one source between runs advanced in lock step (<see cref="Runner.TrainInLockstep"/>): the first run to ask
+/// for a step draws its batch, the others get the same batch until a later step is asked for.
+/// </summary>
+internal sealed class LockstepBatchSource(IPromptBatchSource inner) : IPromptBatchSource
+{
+    private int _step = -1;
+    private PromptBatch? _batch;
+
+    /// <inheritdoc />
+    public PromptBatch Next(int step)
+    {
+        if (step != _step || _batch is null)
+        {
+            _batch = inner.Next(step);
+            _step = step;
+        }
+        return _batch;
+    }
+}

@@ -32,6 +32,9 @@ public static class Runner
     /// <param name="initialParameters">Optional θ_0 overriding the seeded initialisation.</param>
     /// <returns>The run; dispose it when done.</returns>
     public static TrainingRun Start(RunSpec spec, double[]? initialParameters = null)
+        => Start(spec, initialParameters, source: null);
+
+    private static TrainingRun Start(RunSpec spec, double[]? initialParameters, IPromptBatchSource? source)
     {
         spec.Validate();
         TrainingOptions training = spec.Training;
@@ -42,9 +45,66 @@ public static class Runner
             : null;
         double[] theta0 = initialParameters ?? LinearTransformer.InitialParameters(spec.Model, training.Seed);
         ITrainingBackend backend = CreateBackend(spec.Model, training, theta0);
-        var source = new SyntheticBatchSource(sampler, training.BatchSize, training.Seed, training.Threads);
+        source ??= new SyntheticBatchSource(sampler, training.BatchSize, training.Seed, training.Threads);
         return new TrainingRun(backend, training, source, evaluation);
     }
+
+    /// <summary>
+    /// Trains runs that draw the same training batches (equal <see cref="RunSpec.Task"/>, <see cref="TrainingOptions.BatchSize"/>
+    /// and <see cref="TrainingOptions.Seed"/>: e.g. SGDM and Adam on one seed) in lock step on the calling thread, sampling
+    /// each step's batch once for all of them. Each result equals what <see cref="Train"/> gives for that spec alone
+    /// (only the wall-clock time differs: the run that draws a batch is charged for it); a run that diverges drops out
+    /// and the others go on.
+    /// </summary>
+    /// <param name="specs">The runs (validated); their models, optimizers, schedules and horizons may differ.</param>
+    /// <param name="progress">Per run, by index: a report at every evaluation and at the end; null entries or a null
+    /// list report nothing.</param>
+    /// <param name="cancellationToken">Stops every run between steps (status Cancelled).</param>
+    /// <exception cref="ArgumentException">The specs would not draw the same batches.</exception>
+    public static TrainingResult[] TrainInLockstep(IReadOnlyList<RunSpec> specs, IReadOnlyList<IProgress<TrainingProgress>?>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(specs);
+        if (specs.Count == 0) return Array.Empty<TrainingResult>();
+        foreach (RunSpec spec in specs) spec.Validate();
+        if (progress is not null && progress.Count != specs.Count)
+            throw new ArgumentException($"progress must hold one entry per spec ({specs.Count}), but held {progress.Count}.", nameof(progress));
+        RunSpec first = specs[0];
+        for (int i = 1; i < specs.Count; i++)
+        {
+            if (!DrawSameBatches(first, specs[i]))
+                throw new ArgumentException($"specs[{i}] ('{specs[i].Name}') must draw the same batches as specs[0] ('{first.Name}'): " +
+                    "equal Task, Training.BatchSize and Training.Seed.", nameof(specs));
+        }
+
+        var shared = new LockstepBatchSource(new SyntheticBatchSource(new PromptSampler(first.Task), first.Training.BatchSize,
+            first.Training.Seed, first.Training.Threads));
+        var runs = new TrainingRun?[specs.Count];
+        try
+        {
+            for (int i = 0; i < specs.Count; i++) runs[i] = Start(specs[i], null, shared);
+            var results = new TrainingResult[specs.Count];
+            int longest = specs.Max(s => s.Training.Steps);
+            for (int t = 1; t <= longest; t++)
+            {
+                for (int i = 0; i < runs.Length; i++)
+                {
+                    TrainingRun run = runs[i]!;
+                    if (run.Result is not null || t > run.TotalSteps) continue;
+                    if (run.Advance(t, progress?[i], cancellationToken) is TrainingResult done) results[i] = done;
+                }
+            }
+            return results;
+        }
+        finally
+        {
+            foreach (TrainingRun? run in runs) run?.Dispose();
+        }
+    }
+
+    /// <summary>Whether two specs draw the same training batches (see <see cref="TrainInLockstep"/>).</summary>
+    public static bool DrawSameBatches(RunSpec a, RunSpec b)
+        => Equals(a.Task, b.Task) && a.Training.BatchSize == b.Training.BatchSize && a.Training.Seed == b.Training.Seed;
 
     /// <summary>
     /// Trains several runs concurrently, each on one thread (so <see cref="TrainingOptions.Threads"/> is set to 1):
@@ -87,7 +147,7 @@ public static class Runner
         {
             EngineKind.TorchSharp => EngineKind.TorchSharp,
             EngineKind.Fast when !fastApplies => throw new ArgumentOutOfRangeException(nameof(TrainingOptions.Engine),
-                $"Engine Fast computes linear attention without a feature MLP on the CPU only, but {(FastBackend.Supports(model) ? $"Device is '{training.Device}'" : FastBackend.Unsupported(model))}. Use Engine Auto or TorchSharp."),
+                $"Engine Fast computes linear attention (a feature MLP only with the Full parametrisation) on the CPU only, but {(FastBackend.Supports(model) ? $"Device is '{training.Device}'" : FastBackend.Unsupported(model))}. Use Engine Auto or TorchSharp."),
             EngineKind.Fast => EngineKind.Fast,
             _ => fastApplies ? EngineKind.Fast : EngineKind.TorchSharp,
         };

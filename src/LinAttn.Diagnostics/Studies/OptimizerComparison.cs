@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 using System.Security.Cryptography;
 using System.Text;
@@ -38,33 +39,132 @@ public static class OptimizerComparison
     {
         Check.NotNull(variant, nameof(variant));
         Check.NotNull(options, nameof(options));
-        NoiseStudyResult? noise = null;
-        if (options.Noise is not null)
+        return RunAll(new[] { (variant, options) }, store, lossFactory, progress, cancellationToken)[0];
+    }
+
+    /// <summary>
+    /// Runs (or loads) every unit of several comparisons as one pool of work, so that the cores do not wait at the end
+    /// of each comparison: the SGDM and Adam runs of a seed form one unit and train in lock step on the same batches
+    /// (<see cref="TrajectoryStudy.RunInLockstep"/>: each batch is sampled once for both), and the noise of each
+    /// comparison is one more unit. Up to the largest <see cref="ComparisonOptions.ParallelRuns"/> units run at once,
+    /// each on one thread, the longest (by a rough estimate) first. Results equal running each comparison alone.
+    /// </summary>
+    /// <param name="studies">The comparisons.</param>
+    /// <param name="store">Keeps finished units (each run and each noise separately); null keeps nothing.</param>
+    /// <param name="lossFactory">Engine for the diagnostics; null uses <see cref="DiagnosticEngines.CreateLoss(ModelOptions)"/>.</param>
+    /// <param name="progress">Per-unit progress.</param>
+    /// <param name="cancellationToken">Stops between and inside units; throws <see cref="OperationCanceledException"/>
+    /// (finished units stay in the store).</param>
+    /// <returns>One result per comparison, in the order of <paramref name="studies"/>.</returns>
+    public static ComparisonResult[] RunAll(IReadOnlyList<(ComparisonVariant Variant, ComparisonOptions Options)> studies,
+        IStudyStore? store = null, Func<ModelOptions, IDifferentiableLoss>? lossFactory = null,
+        IProgress<ComparisonProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        Check.NotNull(studies, nameof(studies));
+        foreach (var (variant, options) in studies)
         {
-            string key = NoiseKey(variant);
-            string fingerprint = Fingerprint(variant.Adam.Model, variant.Adam.Task, options.Noise, options.NoiseSeed, variant.Adam.Training.Device);
-            noise = LoadOrRun(store, key, fingerprint, NoiseStudyResult.FromJson, r => r.ToJson(), progress, () =>
-                NoiseStudy.AtInitialisation(variant.Adam, options.NoiseSeed, options.Noise, lossFactory, Forward(progress, key), cancellationToken));
+            Check.NotNull(variant, nameof(studies));
+            Check.NotNull(options, nameof(studies));
         }
-        var units = options.Seeds.SelectMany(seed => Optimizers.Select(optimizer => (Seed: seed, Optimizer: optimizer))).ToArray();
-        var results = new TrajectoryResult[units.Length];
-        bool parallel = options.ParallelRuns > 1 && units.Length > 1;
-        Func<ModelOptions, IDifferentiableLoss> factory = lossFactory ?? (parallel
+        var runs = studies.Select(s => new TrajectoryResult[s.Options.Seeds.Count * Optimizers.Count]).ToArray();
+        var noises = new NoiseStudyResult?[studies.Count];
+        var units = new List<(double Cost, Action<bool, Func<ModelOptions, IDifferentiableLoss>> Run)>();
+        for (int s = 0; s < studies.Count; s++)
+        {
+            int study = s;
+            var (variant, options) = studies[s];
+            double seedCost = Optimizers.Sum(o => EstimatedCost(variant.For(o, 0), options.Trajectory));
+            for (int k = 0; k < options.Seeds.Count; k++)
+            {
+                int seedIndex = k;
+                units.Add((seedCost, (parallel, factory) => RunSeed(studies[study], seedIndex, runs[study], parallel, store, factory, progress, cancellationToken)));
+            }
+            if (options.Noise is GradientNoiseOptions noise)
+                units.Add((EstimatedCost(variant.Adam, noise), (parallel, factory) => noises[study] = RunNoise(studies[study], parallel, store, factory, progress, cancellationToken)));
+        }
+        // Longest first, so that the units left for the end are short and the cores finish together.
+        units = units.OrderByDescending(u => u.Cost).ToList();
+
+        int degree = studies.Count == 0 ? 1 : studies.Max(s => s.Options.ParallelRuns);
+        bool inParallel = degree > 1 && units.Count > 1;
+        Func<ModelOptions, IDifferentiableLoss> factory = lossFactory ?? (inParallel
             ? model => DiagnosticEngines.CreateLoss(model, threads: 1)
             : DiagnosticEngines.CreateLoss);
-        void RunUnit(int i)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var (seed, optimizer) = units[i];
-            RunSpec spec = variant.For(optimizer, seed);
-            if (parallel) spec = spec with { Training = spec.Training with { Threads = 1 } };
-            results[i] = RunTrajectory(RunKey(variant, optimizer, seed), spec, options.Trajectory, store, factory, progress, cancellationToken);
-        }
-        if (parallel) InParallel(units.Length, options.ParallelRuns, RunUnit);
-        else for (int i = 0; i < units.Length; i++) RunUnit(i);
+        if (inParallel) InParallel(units.Count, degree, i => units[i].Run(true, factory));
+        else foreach (var unit in units) unit.Run(false, factory);
 
-        List<TrajectoryResult> Of(OptimizerKind kind) => results.Where((_, i) => units[i].Optimizer == kind).ToList();
-        return new ComparisonResult(variant, Of(OptimizerKind.SgdMomentum), Of(OptimizerKind.Adam), noise);
+        return studies.Select((s, i) =>
+        {
+            List<TrajectoryResult> Of(OptimizerKind kind) => runs[i].Where((_, j) => Optimizers[j % Optimizers.Count] == kind).ToList();
+            return new ComparisonResult(s.Variant, Of(OptimizerKind.SgdMomentum), Of(OptimizerKind.Adam), noises[i]);
+        }).ToArray();
+    }
+
+    // Rough relative costs, only to order the work: per prompt, the S-form's layers cost ~(d+1)³ each (forward and
+    // backward) and S₀ and sampling ~(n+1)(d+1)²; a float64 gradient for the diagnostics counts as two.
+    private static double PromptCost(RunSpec spec)
+    {
+        double k = spec.Model.Dimension + 1;
+        return 3 * spec.Model.Layers * spec.Model.Heads * k * k * k + (spec.Task.ContextLength + 1) * k * k;
+    }
+
+    private static double EstimatedCost(RunSpec spec, TrajectoryOptions options)
+    {
+        TrainingOptions t = spec.Training;
+        double gradients = options.ConditionSteps.Count(s => s <= t.Steps) * (spec.Model.ParameterCount + 1.0)
+                           + 3.0 * options.SmoothnessSteps.Count(s => s < t.Steps);
+        return PromptCost(spec) * ((double)t.Steps * t.BatchSize + 2 * gradients * t.EvaluationBatchSize);
+    }
+
+    private static double EstimatedCost(RunSpec spec, GradientNoiseOptions noise)
+        => PromptCost(spec) * 2.0 * (noise.Minibatches + noise.LargeBatchMultiple) * noise.MinibatchSize;
+
+    // One seed of a comparison: the runs not already stored, trained together on the same batches.
+    private static void RunSeed((ComparisonVariant Variant, ComparisonOptions Options) study, int seedIndex, TrajectoryResult[] results,
+        bool parallel, IStudyStore? store, Func<ModelOptions, IDifferentiableLoss> factory, IProgress<ComparisonProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var (variant, options) = study;
+        ulong seed = options.Seeds[seedIndex];
+        var pending = new List<(int Slot, string Key, string Fingerprint, RunSpec Spec)>();
+        for (int o = 0; o < Optimizers.Count; o++)
+        {
+            int slot = seedIndex * Optimizers.Count + o;
+            RunSpec spec = variant.For(Optimizers[o], seed);
+            if (parallel) spec = spec with { Training = spec.Training with { Threads = 1 } };
+            string key = RunKey(variant, Optimizers[o], seed);
+            string fingerprint = RunFingerprint(spec, options.Trajectory);
+            if (TryLoad(store, key, fingerprint, TrajectoryResult.FromJson, progress) is TrajectoryResult cached) results[slot] = cached;
+            else pending.Add((slot, key, fingerprint, spec));
+        }
+        if (pending.Count == 0) return;
+        // Runs that would not draw the same batches (never the case for a variant's SGDM and Adam) train one by one.
+        var groups = pending.All(p => Runner.DrawSameBatches(pending[0].Spec, p.Spec))
+            ? new[] { pending }
+            : pending.Select(p => new List<(int Slot, string Key, string Fingerprint, RunSpec Spec)> { p }).ToArray();
+        foreach (var group in groups)
+        {
+            TrajectoryStudy.RunInLockstep(group.Select(p => p.Spec).ToArray(), options.Trajectory, factory,
+                progress is null ? null : group.Select(p => Forward(progress, p.Key)).ToArray(), cancellationToken,
+                (i, result) =>
+                {
+                    var (slot, key, fingerprint, _) = group[i];
+                    Save(store, key, fingerprint, result.ToJson(), progress);
+                    results[slot] = result;
+                });
+        }
+    }
+
+    private static NoiseStudyResult RunNoise((ComparisonVariant Variant, ComparisonOptions Options) study, bool parallel, IStudyStore? store,
+        Func<ModelOptions, IDifferentiableLoss> factory, IProgress<ComparisonProgress>? progress, CancellationToken cancellationToken)
+    {
+        var (variant, options) = study;
+        string key = NoiseKey(variant);
+        string fingerprint = Fingerprint(variant.Adam.Model, variant.Adam.Task, options.Noise, options.NoiseSeed, variant.Adam.Training.Device);
+        RunSpec spec = parallel ? variant.Adam with { Training = variant.Adam.Training with { Threads = 1 } } : variant.Adam;
+        return LoadOrRun(store, key, fingerprint, NoiseStudyResult.FromJson, r => r.ToJson(), progress, () =>
+            NoiseStudy.AtInitialisation(spec, options.NoiseSeed, options.Noise!, factory, Forward(progress, key), cancellationToken));
     }
 
     /// <summary>One stored unit outside a comparison: loads <paramref name="key"/> from the store, or runs
@@ -75,11 +175,13 @@ public static class OptimizerComparison
     {
         Check.NotNull(spec, nameof(spec));
         Check.NotNull(options, nameof(options));
-        // The thread count does not change results (prompt streams are per prompt), so it is not part of the fingerprint.
-        RunSpec identity = spec with { Training = spec.Training with { Threads = null } };
-        return LoadOrRun(store, key, Fingerprint(identity, options), TrajectoryResult.FromJson, r => r.ToJson(), progress,
+        return LoadOrRun(store, key, RunFingerprint(spec, options), TrajectoryResult.FromJson, r => r.ToJson(), progress,
             () => TrajectoryStudy.Run(spec, options, lossFactory, Forward(progress, key), cancellationToken));
     }
+
+    // The thread count does not change results (prompt streams are per prompt), so it is not part of the fingerprint.
+    private static string RunFingerprint(RunSpec spec, TrajectoryOptions options)
+        => Fingerprint(spec with { Training = spec.Training with { Threads = null } }, options);
 
     /// <summary>The store key of one run: "{label}-{sgdm|adam}-seed{seed}".</summary>
     public static string RunKey(ComparisonVariant variant, OptimizerKind optimizer, ulong seed)
@@ -96,38 +198,65 @@ public static class OptimizerComparison
     }
 
     private static T LoadOrRun<T>(IStudyStore? store, string key, string fingerprint, Func<string, T> read, Func<T, string> write,
-        IProgress<ComparisonProgress>? progress, Func<T> run)
+        IProgress<ComparisonProgress>? progress, Func<T> run) where T : class
     {
-        if (store?.Load(key, fingerprint) is string json)
-        {
-            try
-            {
-                T cached = read(json);
-                progress?.Report(new ComparisonProgress(key, new StudyProgress(StudyPhase.Training, 1, 1), true, true));
-                return cached;
-            }
-            catch (JsonException)
-            {
-                // recompute a unit that no longer parses
-            }
-        }
+        if (TryLoad(store, key, fingerprint, read, progress) is T cached) return cached;
         T result = run();
-        store?.Save(key, fingerprint, write(result));
-        progress?.Report(new ComparisonProgress(key, new StudyProgress(StudyPhase.Training, 1, 1), false, true));
+        Save(store, key, fingerprint, write(result), progress);
         return result;
     }
 
-    // Parallel.For as Runner.TrainAll uses it, but a failure surfaces as itself (a cancellation stays an
-    // OperationCanceledException) rather than wrapped in an AggregateException.
-    private static void InParallel(int count, int degree, Action<int> unit)
+    private static T? TryLoad<T>(IStudyStore? store, string key, string fingerprint, Func<string, T> read, IProgress<ComparisonProgress>? progress)
+        where T : class
     {
+        if (store?.Load(key, fingerprint) is not string json) return null;
         try
         {
-            Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = degree }, unit);
+            T cached = read(json);
+            progress?.Report(new ComparisonProgress(key, new StudyProgress(StudyPhase.Training, 1, 1), true, true));
+            return cached;
         }
-        catch (AggregateException e)
+        catch (JsonException)
         {
-            Exception first = e.InnerExceptions.FirstOrDefault(x => x is OperationCanceledException) ?? e.InnerExceptions[0];
+            return null;   // recompute a unit that no longer parses
+        }
+    }
+
+    private static void Save(IStudyStore? store, string key, string fingerprint, string json, IProgress<ComparisonProgress>? progress)
+    {
+        store?.Save(key, fingerprint, json);
+        progress?.Report(new ComparisonProgress(key, new StudyProgress(StudyPhase.Training, 1, 1), false, true));
+    }
+
+    // Up to `degree` workers take units in index order (a Parallel.For may start them in any order, and the order
+    // matters here: long units first, short ones to fill the end). After a failure no new unit starts; the failure
+    // surfaces as itself, a cancellation preferred, rather than wrapped in an AggregateException.
+    private static void InParallel(int count, int degree, Action<int> unit)
+    {
+        int next = -1;
+        var failures = new ConcurrentQueue<Exception>();
+        void Work()
+        {
+            int i;
+            while (failures.IsEmpty && (i = Interlocked.Increment(ref next)) < count)
+            {
+                try
+                {
+                    unit(i);
+                }
+                catch (Exception e)
+                {
+                    failures.Enqueue(e);
+                }
+            }
+        }
+        Task[] workers = Enumerable.Range(0, Math.Min(degree, count))
+            .Select(_ => Task.Factory.StartNew(Work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default))
+            .ToArray();
+        Task.WaitAll(workers);
+        if (!failures.IsEmpty)
+        {
+            Exception first = failures.FirstOrDefault(x => x is OperationCanceledException) ?? failures.First();
             ExceptionDispatchInfo.Capture(first).Throw();
         }
     }

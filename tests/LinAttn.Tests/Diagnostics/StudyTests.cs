@@ -138,7 +138,52 @@ public sealed class StudyTests : TorchTest, IDisposable
         });
         Assert.ThrowsAny<OperationCanceledException>(() => OptimizerComparison.Run(Tiny(), Options, store, progress: progress, cancellationToken: cts.Token));
         string[] saved = Directory.GetFiles(_folder, "*.json").Select(Path.GetFileName).Order().ToArray()!;
-        Assert.Equal(new[] { "tiny-noise.json", "tiny-sgdm-seed0.json" }, saved);
+        // Seed 0's SGDM and Adam train together, then SGDM's diagnostics finish and it is stored; the noise (the
+        // shortest unit) would run last.
+        Assert.Equal(new[] { "tiny-sgdm-seed0.json" }, saved);
+    }
+
+    [Fact]
+    public void RunInLockstep_EqualsEachRunAlone()
+    {
+        RunSpec[] specs = { Tiny().For(OptimizerKind.SgdMomentum, 2), Tiny().For(OptimizerKind.Adam, 2) };
+        var stored = new List<int>();
+        TrajectoryResult[] together = TrajectoryStudy.RunInLockstep(specs, Options.Trajectory, onResult: (i, _) => stored.Add(i));
+        Assert.Equal(new[] { 0, 1 }, stored);
+        for (int i = 0; i < specs.Length; i++)
+            Assert.Equal(WithoutTimings(TrajectoryStudy.Run(specs[i], Options.Trajectory)), WithoutTimings(together[i]));
+        Assert.NotEqual(together[0].EvaluationLoss, together[1].EvaluationLoss);
+    }
+
+    [Fact]
+    public void RunAll_PoolsComparisons_AndEqualsEachAlone()
+    {
+        ComparisonVariant other = Tiny().With(s => s with { Task = s.Task with { ContextLength = 4 } }) with { Label = "short" };
+        ComparisonOptions options = Options with { Seeds = new ulong[] { 0, 1 } };
+        var store = new DirectoryStudyStore(_folder);
+        var finished = new System.Collections.Concurrent.ConcurrentBag<string>();
+        ComparisonResult[] pooled = OptimizerComparison.RunAll(new[] { (Tiny(), options with { ParallelRuns = 2 }), (other, options with { ParallelRuns = 2 }) },
+            store, progress: new Inline<ComparisonProgress>(p => { if (p.Finished) finished.Add(p.Unit); }));
+        Assert.Equal(10, finished.Count);   // 2 studies × (2 seeds × 2 optimizers + noise)
+        Assert.Equal(10, Directory.GetFiles(_folder, "*.json").Length);
+        ComparisonResult[] alone = { OptimizerComparison.Run(Tiny(), options), OptimizerComparison.Run(other, options) };
+        for (int s = 0; s < 2; s++)
+        {
+            Assert.Equal(alone[s].Variant.Label, pooled[s].Variant.Label);
+            Assert.Equal(alone[s].Noise!.Norms, pooled[s].Noise!.Norms);
+            foreach (OptimizerKind kind in OptimizerComparison.Optimizers)
+                for (int i = 0; i < 2; i++)
+                    Assert.Equal(WithoutTimings(alone[s].Runs(kind)[i]), WithoutTimings(pooled[s].Runs(kind)[i]));
+        }
+        Assert.NotEqual(pooled[0].Adam[0].EvaluationLoss, pooled[1].Adam[0].EvaluationLoss);
+
+        // One run of a seed stored, the other not: only the missing one is computed, with the same result.
+        File.Delete(Directory.GetFiles(_folder, "short-adam-seed1*.json").Single());
+        var rerun = new List<ComparisonProgress>();
+        ComparisonResult[] resumed = OptimizerComparison.RunAll(new[] { (Tiny(), options), (other, options) }, store,
+            progress: new Inline<ComparisonProgress>(rerun.Add));
+        Assert.Equal(new[] { "short-adam-seed1" }, rerun.Where(p => p.Finished && !p.Cached).Select(p => p.Unit).Distinct().ToArray());
+        Assert.Equal(WithoutTimings(pooled[1].Adam[1]), WithoutTimings(resumed[1].Adam[1]));
     }
 
     public void Dispose()

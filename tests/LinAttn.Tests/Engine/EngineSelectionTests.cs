@@ -1,4 +1,5 @@
 using LinAttn.Model;
+using LinAttn.Tasks;
 using LinAttn.Tests.TestKit;
 using LinAttn.Training;
 
@@ -32,6 +33,25 @@ public sealed class EngineSelectionTests : TorchTest
     }
 
     [Fact]
+    public void TrainingCurves_OfBothEngines_Agree_ForTheNonlinearExperimentModel()
+    {
+        // The feature-MLP model of the nonlinear experiment (551 parameters) on its task, 100 SGDM steps in float64.
+        RunSpec spec = new("nonlinear",
+            new ModelOptions { Parametrization = Parametrization.Full, InitStd = 0.1, FeatureMlpWidth = 30, Precision = Precision.Float64 },
+            new TaskOptions { Target = TargetFunction.RandomReluFeatures },
+            new TrainingOptions
+            {
+                Steps = 100, BatchSize = 128, EvaluateEvery = 20, EvaluationBatchSize = 256, Threads = 1, Seed = 2,
+                Optimizer = new OptimizerOptions { Kind = OptimizerKind.SgdMomentum, LearningRate = 0.05 },
+            });
+        TrainingResult fast = Runner.Train(spec with { Training = spec.Training with { Engine = EngineKind.Fast } });
+        TrainingResult torch = Runner.Train(spec with { Training = spec.Training with { Engine = EngineKind.TorchSharp } });
+        Assert.True(Numerics.MaxEntrywiseRelativeError(fast.History.TrainLoss, torch.History.TrainLoss) < 1e-8);
+        Assert.True(Numerics.MaxRelativeError(fast.FinalParameters, torch.FinalParameters) < 1e-8);
+        Assert.True(fast.History.EvaluationLoss[^1] < 0.8 * fast.History.EvaluationLoss[0], "the run learns");
+    }
+
+    [Fact]
     public void Auto_PicksFastForLinearAttention_AndTorchSharpOtherwise()
     {
         var training = new TrainingOptions();
@@ -42,6 +62,15 @@ public sealed class EngineSelectionTests : TorchTest
             Runner.ResolveEngine(new ModelOptions { Activation = ScoreActivation.Relu }, training with { Engine = EngineKind.Fast }));
         Assert.Equal("Engine", e.ParamName);
         Assert.Contains("Relu", e.Message);
+
+        // A feature MLP runs on the fast engine with the Full parametrisation (the nonlinear experiment's model) only.
+        var mlp = new ModelOptions { Parametrization = Parametrization.Full, FeatureMlpWidth = 30 };
+        Assert.Equal(EngineKind.Fast, Runner.ResolveEngine(mlp, training));
+        Assert.Equal(EngineKind.TorchSharp, Runner.ResolveEngine(mlp with { Parametrization = Parametrization.Restricted }, training));
+        e = Assert.Throws<ArgumentOutOfRangeException>(() =>
+            Runner.ResolveEngine(mlp with { Parametrization = Parametrization.Restricted }, training with { Engine = EngineKind.Fast }));
+        Assert.Contains("FeatureMlpWidth is 30", e.Message);
+        Assert.Contains("needs Full", e.Message);
     }
 
     [Fact]

@@ -47,9 +47,15 @@ public sealed class FastEngineTests : TorchTest
         var options = new ModelOptions { Dimension = d, Layers = layers, Heads = heads, Parametrization = parametrization, Precision = Precision.Float64 };
         double[] theta = Tensors.RandomParameters(options, 31, 0.3);
         PromptBatch batch = Batch(d, 9, 37, 5, padded);           // 37: a partial last SIMD block
-        var (loss, gradient, predictions) = TorchReference(options, theta, batch);
+        AssertFloat64MatchesTorchSharp(options, theta, batch, SimdWidth.Auto);
+    }
 
-        var fast = new FastModel(options, threads: 1);
+    // Loss, gradient and predictions of the float64 fast engine equal TorchSharp's autograd to 1e-10; returns the
+    // fast gradient and predictions.
+    private static (double[] Gradient, double[] Predictions) AssertFloat64MatchesTorchSharp(ModelOptions options, double[] theta, PromptBatch batch, SimdWidth width)
+    {
+        var (loss, gradient, predictions) = TorchReference(options, theta, batch);
+        var fast = new FastModel(options, threads: 1, width);
         var fastGradient = new double[theta.Length];
         double fastLoss = fast.LossAndGradient(theta, batch, fastGradient);
         var fastPredictions = new double[batch.BatchSize];
@@ -58,6 +64,46 @@ public sealed class FastEngineTests : TorchTest
         Assert.True(Math.Abs(fastLoss - loss) <= 1e-10 * loss, $"loss {fastLoss} vs {loss}");
         Assert.True(Numerics.MaxRelativeError(fastGradient, gradient) < 1e-10, $"gradient error {Numerics.MaxRelativeError(fastGradient, gradient):E2}");
         Assert.True(Numerics.MaxRelativeError(fastPredictions, predictions) < 1e-10);
+        return (fastGradient, fastPredictions);
+    }
+
+    [Theory]
+    [InlineData(1, 1, 3, false, SimdWidth.Vector512)]
+    [InlineData(3, 1, 7, true, SimdWidth.Vector512)]
+    [InlineData(2, 2, 30, true, SimdWidth.Vector256)]
+    [InlineData(3, 1, 30, false, SimdWidth.Vector256)]
+    [InlineData(2, 1, 5, true, SimdWidth.Scalar)]
+    public void Float64_FeatureMlp_MatchesTorchSharp(int layers, int heads, int hidden, bool padded, SimdWidth width)
+    {
+        var options = new ModelOptions
+        {
+            Dimension = 4, Layers = layers, Heads = heads, Parametrization = Parametrization.Full, FeatureMlpWidth = hidden, Precision = Precision.Float64,
+        };
+        double[] theta = Tensors.RandomParameters(options, 41, 0.3);
+        PromptBatch batch = Batch(4, 9, 37, 5, padded);
+        var (fastGradient, fastPredictions) = AssertFloat64MatchesTorchSharp(options, theta, batch, width);
+        double[] mlpPart = fastGradient[options.AttentionParameterCount..];
+        Assert.True(mlpPart.Max(Math.Abs) > 1e-3, "the MLP gradient is not trivially zero");
+        var predictor = new FastPredictor(options, theta, width);
+        var served = new double[batch.BatchSize];
+        predictor.Predict(batch, served);
+        Assert.Equal(fastPredictions, served);
+    }
+
+    [Fact]
+    public void Float32_NonlinearExperimentModel_MatchesTorchSharpTo1e4_AndThreadsDoNotMatter()
+    {
+        var options = new ModelOptions { Parametrization = Parametrization.Full, InitStd = 0.1, FeatureMlpWidth = 30 };   // the authors' 551 parameters
+        double[] theta = LinearTransformer.InitialParameters(options, 2);
+        PromptBatch batch = new PromptSampler(new TaskOptions { Target = TargetFunction.RandomReluFeatures }).Sample(300, 4, StreamPurpose.Evaluation, 0, 1);
+        var (loss, gradient, _) = TorchReference(options, theta, batch);
+        var one = new double[theta.Length];
+        var two = new double[theta.Length];
+        double fastLoss = new FastModel(options, threads: 1).LossAndGradient(theta, batch, one);
+        Assert.Equal(fastLoss, new FastModel(options, threads: 2).LossAndGradient(theta, batch, two));
+        Assert.Equal(one, two);
+        Assert.True(Math.Abs(fastLoss - loss) <= 1e-4 * loss, $"loss {fastLoss} vs {loss}");
+        Assert.True(Numerics.MaxRelativeError(one, gradient) < 1e-4, $"gradient error {Numerics.MaxRelativeError(one, gradient):E2}");
     }
 
     [Theory]
@@ -75,6 +121,40 @@ public sealed class FastEngineTests : TorchTest
         double fastLoss = fast.LossAndGradient(theta, batch, fastGradient);
         Assert.True(Math.Abs(fastLoss - loss) <= 1e-4 * loss);
         Assert.True(Numerics.MaxRelativeError(fastGradient, gradient) < 1e-4, $"gradient error {Numerics.MaxRelativeError(fastGradient, gradient):E2}");
+    }
+
+    [Theory]
+    [InlineData(Parametrization.Restricted, Precision.Float64, false)]
+    [InlineData(Parametrization.Full, Precision.Float64, true)]
+    [InlineData(Parametrization.Restricted, Precision.Float32, true)]
+    public void Retain_ReusesLoadedBlocks_WithBitIdenticalResults(Parametrization parametrization, Precision precision, bool padded)
+    {
+        var options = new ModelOptions { Parametrization = parametrization, Precision = precision };
+        double[] theta = LinearTransformer.InitialParameters(options, 3);
+        double[] moved = theta.Select((v, i) => v + 0.01 * Math.Sin(i)).ToArray();
+        PromptBatch batch = Batch(5, 20, 601, 7, padded);          // 601: the last block is partly empty
+        PromptBatch other = Batch(5, 20, 601, 8, padded);
+        (double, double[]) Evaluate(FastModel model, double[] at, PromptBatch on)
+        {
+            var g = new double[at.Length];
+            return (model.LossAndGradient(at, on, g), g);
+        }
+        var plain = new FastModel(options, threads: 2);
+        var retaining = new FastModel(options, threads: 2);
+        retaining.Retain(batch);
+        foreach (double[] at in new[] { theta, moved, theta })   // the first call fills the blocks, later ones read them
+        {
+            var (expectedLoss, expectedGradient) = Evaluate(plain, at, batch);
+            var (loss, gradient) = Evaluate(retaining, at, batch);
+            Assert.Equal(expectedLoss, loss);
+            Assert.Equal(expectedGradient, gradient);
+            var (otherLoss, otherGradient) = Evaluate(retaining, at, other);   // another batch is not served from the kept blocks
+            Assert.Equal(Evaluate(plain, at, other).Item1, otherLoss);
+            Assert.Equal(Evaluate(plain, at, other).Item2, otherGradient);
+            Assert.NotEqual(expectedLoss, otherLoss);
+        }
+        retaining.Retain(null);
+        Assert.Equal(Evaluate(plain, moved, batch).Item2, Evaluate(retaining, moved, batch).Item2);
     }
 
     [Fact]
@@ -169,6 +249,22 @@ public sealed class FastEngineTests : TorchTest
                 if (inert[i] || inert[j]) Assert.True(approximate[i * p + j] == 0 && reference[i * p + j] == 0, $"H[{i},{j}]");
         double scale = reference.Max(Math.Abs), worst = 0;
         for (int i = 0; i < p * p; i++) worst = Math.Max(worst, Math.Abs(approximate[i] - reference[i]));
+        Assert.True(worst < 1e-6 * scale, $"max |H_fast − H_exact| = {worst:E2} with max |H| = {scale:E2}");
+    }
+
+    [Fact]
+    public void FastDifferentiableLoss_FeatureMlp_HessianMatchesDoubleBackward()
+    {
+        var options = new ModelOptions { Dimension = 3, Layers = 2, Parametrization = Parametrization.Full, FeatureMlpWidth = 6 };
+        double[] theta = Tensors.RandomParameters(options, 36, 0.3);
+        PromptBatch batch = Batch(3, 8, 100, 11, padded: true);
+        using var exact = new TorchSharpDifferentiableLoss(options);
+        using var fast = new FastDifferentiableLoss(options, threads: 2);
+        Assert.IsType<FastDifferentiableLoss>(LinAttn.Diagnostics.DiagnosticEngines.CreateLoss(options));
+        double[] reference = exact.Hessian(theta, batch);
+        double[] approximate = fast.Hessian(theta, batch);
+        double scale = reference.Max(Math.Abs), worst = 0;
+        for (int i = 0; i < reference.Length; i++) worst = Math.Max(worst, Math.Abs(approximate[i] - reference[i]));
         Assert.True(worst < 1e-6 * scale, $"max |H_fast − H_exact| = {worst:E2} with max |H| = {scale:E2}");
     }
 }

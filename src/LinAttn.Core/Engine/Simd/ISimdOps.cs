@@ -25,6 +25,12 @@ internal interface ISimdOps<TVec, T>
     /// <summary>a·b + c (fused where the hardware has FMA).</summary>
     static abstract TVec MulAdd(TVec a, TVec b, TVec c);
 
+    /// <summary>Lane-wise maximum (the ReLU is Max(x, 0)).</summary>
+    static abstract TVec Max(TVec a, TVec b);
+
+    /// <summary><paramref name="value"/> where <paramref name="condition"/> &gt; 0, else 0, lane by lane.</summary>
+    static abstract TVec WherePositive(TVec condition, TVec value);
+
     /// <summary>Lane <paramref name="lane"/> of <paramref name="v"/>.</summary>
     static abstract T GetLane(TVec v, int lane);
 
