@@ -29,12 +29,20 @@ internal static class DiagnosticsCostBenchmark
         };
         foreach (var (name, create) in fastOnly ? engines[..1] : engines)
         {
-            Console.WriteLine($"{name} (float64), threads={threads}, Restricted, B=1000");
+            Console.WriteLine($"{name} (float64), threads={threads}, Restricted (last row: Full with the nonlinear experiment's feature MLP), B=1000");
             Console.WriteLine($"{"L",3} {"d",3} {"n",3} {"P",5} {"fresh-batch gradient",28} {"HVP (cached batch)",28} {"full Hessian",28}");
-            foreach (var (layers, d, n) in new[] { (3, 5, 20), (8, 5, 20), (8, 20, 60) })
+            foreach (var (layers, d, n, mlp) in new[] { (3, 5, 20, 0), (8, 5, 20, 0), (8, 20, 60, 0), (3, 5, 20, 30) })
             {
                 RunSpec spec = PaperPresets.Get("setting1", OptimizerKind.Adam, layers: layers);
                 spec = spec with { Model = spec.Model with { Dimension = d }, Task = spec.Task with { Dimension = d, ContextLength = n } };
+                if (mlp > 0)   // the nonlinear experiment's model (Full, feature MLP 5→30→5, 551 parameters) on its task
+                {
+                    spec = spec with
+                    {
+                        Model = spec.Model with { Parametrization = Parametrization.Full, FeatureMlpWidth = mlp, InitStd = 0.1 },
+                        Task = spec.Task with { Target = TargetFunction.RandomReluFeatures },
+                    };
+                }
                 var sampler = new PromptSampler(spec.Task);
                 PromptBatch evaluation = sampler.Sample(1000, 99, StreamPurpose.Evaluation, 0, threads);
                 double[] theta = LinearTransformer.InitialParameters(spec.Model, 1);

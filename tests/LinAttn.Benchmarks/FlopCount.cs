@@ -16,23 +16,32 @@ internal static class FlopCount
     public static void Run()
     {
         RunSpec spec = PaperPresets.Get("setting1", OptimizerKind.Adam);
-        PromptBatch batch = new PromptSampler(spec.Task).Sample(64, 0, StreamPurpose.Evaluation, 0, 1);
+        var cases = new List<(string Label, ModelOptions Model, TaskOptions Task)>();
         foreach (var (parametrization, heads) in new[] { (Parametrization.Restricted, 1), (Parametrization.PreconditionedGd, 1), (Parametrization.Full, 1), (Parametrization.Restricted, 2) })
+            cases.Add(($"{parametrization} H={heads} (L=3, d=5, n=20)", spec.Model with { Parametrization = parametrization, Heads = heads }, spec.Task));
+        // fig5's model, and the nonlinear experiment's (Full with the 5→30→5 feature MLP).
+        cases.Add(("Restricted H=1 (L=8, d=20, n=60; fig5)", spec.Model with { Layers = 8, Dimension = 20 }, spec.Task with { Dimension = 20, ContextLength = 60 }));
+        cases.Add(("Full + feature MLP h=30 (L=3, d=5, n=20; nonlinear)", spec.Model with { Parametrization = Parametrization.Full, FeatureMlpWidth = 30 },
+            spec.Task with { Target = TargetFunction.RandomReluFeatures }));
+        foreach (var (label, options, task) in cases)
         {
-            var options = spec.Model with { Parametrization = parametrization, Heads = heads };
+            PromptBatch batch = new PromptSampler(task).Sample(64, 0, StreamPurpose.Evaluation, 0, 1);
             var worker = new KernelWorker<CountingOps, double, double>(options);
             var map = new ParameterMap(options);
             var p = new double[map.FullSize];
             var q = new double[map.FullSize];
-            map.ToFull(LinearTransformer.InitialParameters(options, 0), p, q);
+            double[] theta = LinearTransformer.InitialParameters(options, 0);
+            map.ToFull(theta, p, q);
             worker.SetParameters(p, q);
+            worker.SetFeatureParameters(theta.AsSpan(options.AttentionParameterCount));
             CountingOps.Reset();
             worker.Process(batch, 0, batch.BatchSize, 0, Span<double>.Empty, Span<double>.Empty, Span<double>.Empty);
             double forward = CountingOps.Flops / (double)batch.BatchSize;
             CountingOps.Reset();
-            worker.Process(batch, 0, batch.BatchSize, 1.0 / batch.BatchSize, new double[map.FullSize], new double[map.FullSize], Span<double>.Empty);
+            worker.Process(batch, 0, batch.BatchSize, 1.0 / batch.BatchSize, new double[map.FullSize], new double[map.FullSize], Span<double>.Empty,
+                new double[options.FeatureMlpParameterCount]);
             double total = CountingOps.Flops / (double)batch.BatchSize;
-            Console.WriteLine($"{parametrization,-17} H={heads}: {forward,7:F0} FLOP per prompt forward (incl. S0), {total,7:F0} forward + backward (L=3, d=5, n=20)");
+            Console.WriteLine($"{label,-52}: {forward,9:F0} FLOP per prompt forward (incl. S0), {total,9:F0} forward + backward");
         }
     }
 }

@@ -68,10 +68,12 @@ internal static class LaneMatrix<TOps, TVec, T>
     {
         if (k == 5) ProductBlocked<TA, TB, TStart, Five>(a, b, c);
         else if (k == 6) ProductBlocked<TA, TB, TStart, Six>(a, b, c);
-        else ProductGeneral<TA, TB, TStart>(k, a, b, c);
+        else if (k >= 8) ProductTiled<TA, TB, TStart>(k, a, b, c);
+        else ProductGeneral<TA, TB, TStart>(k, a, b, c, 0);
     }
 
-    private static void ProductGeneral<TA, TB, TStart>(int k, ReadOnlySpan<TVec> a, ReadOnlySpan<TVec> b, Span<TVec> c)
+    // Rows firstRow … k − 1 of C, two columns at a time.
+    private static void ProductGeneral<TA, TB, TStart>(int k, ReadOnlySpan<TVec> a, ReadOnlySpan<TVec> b, Span<TVec> c, int firstRow)
         where TA : struct, ILayout
         where TB : struct, ILayout
         where TStart : struct, IStart
@@ -79,7 +81,7 @@ internal static class LaneMatrix<TOps, TVec, T>
         ref TVec ra = ref MemoryMarshal.GetReference(a);
         ref TVec rb = ref MemoryMarshal.GetReference(b);
         ref TVec rc = ref MemoryMarshal.GetReference(c);
-        for (int i = 0; i < k; i++)
+        for (int i = firstRow; i < k; i++)
         {
             int j = 0;
             for (; j + 1 < k; j += 2)
@@ -102,6 +104,65 @@ internal static class LaneMatrix<TOps, TVec, T>
                 Unsafe.Add(ref rc, i * k + j) = acc;
             }
         }
+    }
+
+    // For k ≥ 8 (fig5's d = 20): 4×4 tiles of C in registers (16 independent FMA chains; per m, 4 loads of A and 4 of
+    // B feed 16 FMAs), the columns left over 4 rows at a time, the rows left over by the general loop.
+    private static void ProductTiled<TA, TB, TStart>(int k, ReadOnlySpan<TVec> a, ReadOnlySpan<TVec> b, Span<TVec> c)
+        where TA : struct, ILayout
+        where TB : struct, ILayout
+        where TStart : struct, IStart
+    {
+        ref TVec ra = ref MemoryMarshal.GetReference(a);
+        ref TVec rb = ref MemoryMarshal.GetReference(b);
+        ref TVec rc = ref MemoryMarshal.GetReference(c);
+        int tiled = k - k % 4;
+        for (int i = 0; i < tiled; i += 4)
+        {
+            ref TVec c0 = ref Unsafe.Add(ref rc, i * k);
+            ref TVec c1 = ref Unsafe.Add(ref c0, k);
+            ref TVec c2 = ref Unsafe.Add(ref c1, k);
+            ref TVec c3 = ref Unsafe.Add(ref c2, k);
+            int j = 0;
+            for (; j < tiled; j += 4)
+            {
+                TVec c00 = Start(ref c0, j), c01 = Start(ref c0, j + 1), c02 = Start(ref c0, j + 2), c03 = Start(ref c0, j + 3);
+                TVec c10 = Start(ref c1, j), c11 = Start(ref c1, j + 1), c12 = Start(ref c1, j + 2), c13 = Start(ref c1, j + 3);
+                TVec c20 = Start(ref c2, j), c21 = Start(ref c2, j + 1), c22 = Start(ref c2, j + 2), c23 = Start(ref c2, j + 3);
+                TVec c30 = Start(ref c3, j), c31 = Start(ref c3, j + 1), c32 = Start(ref c3, j + 2), c33 = Start(ref c3, j + 3);
+                for (int m = 0; m < k; m++)
+                {
+                    TVec a0 = Unsafe.Add(ref ra, TA.Index(i, m, k)), a1 = Unsafe.Add(ref ra, TA.Index(i + 1, m, k));
+                    TVec a2 = Unsafe.Add(ref ra, TA.Index(i + 2, m, k)), a3 = Unsafe.Add(ref ra, TA.Index(i + 3, m, k));
+                    TVec b0 = Unsafe.Add(ref rb, TB.Index(m, j, k)), b1 = Unsafe.Add(ref rb, TB.Index(m, j + 1, k));
+                    TVec b2 = Unsafe.Add(ref rb, TB.Index(m, j + 2, k)), b3 = Unsafe.Add(ref rb, TB.Index(m, j + 3, k));
+                    c00 = TOps.MulAdd(a0, b0, c00); c01 = TOps.MulAdd(a0, b1, c01); c02 = TOps.MulAdd(a0, b2, c02); c03 = TOps.MulAdd(a0, b3, c03);
+                    c10 = TOps.MulAdd(a1, b0, c10); c11 = TOps.MulAdd(a1, b1, c11); c12 = TOps.MulAdd(a1, b2, c12); c13 = TOps.MulAdd(a1, b3, c13);
+                    c20 = TOps.MulAdd(a2, b0, c20); c21 = TOps.MulAdd(a2, b1, c21); c22 = TOps.MulAdd(a2, b2, c22); c23 = TOps.MulAdd(a2, b3, c23);
+                    c30 = TOps.MulAdd(a3, b0, c30); c31 = TOps.MulAdd(a3, b1, c31); c32 = TOps.MulAdd(a3, b2, c32); c33 = TOps.MulAdd(a3, b3, c33);
+                }
+                Unsafe.Add(ref c0, j) = c00; Unsafe.Add(ref c0, j + 1) = c01; Unsafe.Add(ref c0, j + 2) = c02; Unsafe.Add(ref c0, j + 3) = c03;
+                Unsafe.Add(ref c1, j) = c10; Unsafe.Add(ref c1, j + 1) = c11; Unsafe.Add(ref c1, j + 2) = c12; Unsafe.Add(ref c1, j + 3) = c13;
+                Unsafe.Add(ref c2, j) = c20; Unsafe.Add(ref c2, j + 1) = c21; Unsafe.Add(ref c2, j + 2) = c22; Unsafe.Add(ref c2, j + 3) = c23;
+                Unsafe.Add(ref c3, j) = c30; Unsafe.Add(ref c3, j + 1) = c31; Unsafe.Add(ref c3, j + 2) = c32; Unsafe.Add(ref c3, j + 3) = c33;
+            }
+            for (; j < k; j++)
+            {
+                TVec x0 = Start(ref c0, j), x1 = Start(ref c1, j), x2 = Start(ref c2, j), x3 = Start(ref c3, j);
+                for (int m = 0; m < k; m++)
+                {
+                    TVec bm = Unsafe.Add(ref rb, TB.Index(m, j, k));
+                    x0 = TOps.MulAdd(Unsafe.Add(ref ra, TA.Index(i, m, k)), bm, x0);
+                    x1 = TOps.MulAdd(Unsafe.Add(ref ra, TA.Index(i + 1, m, k)), bm, x1);
+                    x2 = TOps.MulAdd(Unsafe.Add(ref ra, TA.Index(i + 2, m, k)), bm, x2);
+                    x3 = TOps.MulAdd(Unsafe.Add(ref ra, TA.Index(i + 3, m, k)), bm, x3);
+                }
+                Unsafe.Add(ref c0, j) = x0; Unsafe.Add(ref c1, j) = x1; Unsafe.Add(ref c2, j) = x2; Unsafe.Add(ref c3, j) = x3;
+            }
+        }
+        if (tiled < k) ProductGeneral<TA, TB, TStart>(k, a, b, c, tiled);
+
+        static TVec Start(ref TVec row, int j) => TStart.Accumulate ? Unsafe.Add(ref row, j) : TOps.Zero;
     }
 
     // Two rows of C at a time (one for the last row when K is odd); K = 5 or 6 columns held in named registers.
@@ -199,7 +260,7 @@ internal static class LaneMatrix<TOps, TVec, T>
 
     /// <summary>
     /// y[i] (+)= Σ_j A(i, j) x[j], each entry summed by FMAs in ascending j. For k = 5 and 6 all entries of y are
-    /// accumulated at once in registers (independent chains) instead of one after the other; bit-identical results.
+    /// accumulated at once in registers (independent chains), otherwise four at a time; bit-identical results.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void MatrixVector<TA, TStart>(int k, ReadOnlySpan<TVec> a, ReadOnlySpan<TVec> x, Span<TVec> y)
@@ -228,7 +289,21 @@ internal static class LaneMatrix<TOps, TVec, T>
             if (six) Unsafe.Add(ref ry, 5) = y5;
             return;
         }
-        for (int i = 0; i < k; i++)
+        int i = 0;
+        for (; i + 3 < k; i += 4)   // four rows at once: independent chains
+        {
+            TVec y0 = Start(ref ry, i), y1 = Start(ref ry, i + 1), y2 = Start(ref ry, i + 2), y3 = Start(ref ry, i + 3);
+            for (int j = 0; j < k; j++)
+            {
+                TVec xj = Unsafe.Add(ref rx, j);
+                y0 = TOps.MulAdd(Unsafe.Add(ref ra, TA.Index(i, j, k)), xj, y0);
+                y1 = TOps.MulAdd(Unsafe.Add(ref ra, TA.Index(i + 1, j, k)), xj, y1);
+                y2 = TOps.MulAdd(Unsafe.Add(ref ra, TA.Index(i + 2, j, k)), xj, y2);
+                y3 = TOps.MulAdd(Unsafe.Add(ref ra, TA.Index(i + 3, j, k)), xj, y3);
+            }
+            Unsafe.Add(ref ry, i) = y0; Unsafe.Add(ref ry, i + 1) = y1; Unsafe.Add(ref ry, i + 2) = y2; Unsafe.Add(ref ry, i + 3) = y3;
+        }
+        for (; i < k; i++)
         {
             TVec acc = Start(ref ry, i);
             for (int j = 0; j < k; j++) acc = TOps.MulAdd(Unsafe.Add(ref ra, TA.Index(i, j, k)), Unsafe.Add(ref rx, j), acc);

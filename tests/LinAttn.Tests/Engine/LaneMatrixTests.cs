@@ -7,7 +7,7 @@ using LinAttn.Tasks;
 namespace LinAttn.Tests.Engine;
 
 /// <summary>
-/// The lane-matrix products (register-blocked for k = 5 and 6, a general loop otherwise) against an independent
+/// The lane-matrix products (register-blocked for k = 5 and 6, 4×4 tiles for k ≥ 8, a general loop otherwise) against an independent
 /// per-lane reference: every entry must equal, bit for bit, FMAs over the inner index in ascending order. That order is
 /// the contract that keeps the blocked and general paths (and thus every engine result) identical.
 /// </summary>
@@ -43,7 +43,8 @@ public sealed class LaneMatrixTests
         return acc;
     }
 
-    public static IEnumerable<object[]> Sizes() => new[] { 3, 4, 5, 6, 7 }.Select(k => new object[] { k });
+    // 5, 6: register-blocked; 8, 9, 11, 20, 21: 4×4 tiles with leftover rows and columns (fig5's d = 20); others general.
+    public static IEnumerable<object[]> Sizes() => new[] { 3, 4, 5, 6, 7, 8, 9, 11, 20, 21 }.Select(k => new object[] { k });
 
     [Theory]
     [MemberData(nameof(Sizes))]
