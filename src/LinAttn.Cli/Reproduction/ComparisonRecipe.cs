@@ -27,6 +27,12 @@ internal abstract class ComparisonRecipe : Recipe
         var studies = Studies(context.Profile, context.Threads);
         List<ComparisonResult> results = context.CompareAll(studies).ToList();
         ComparisonTables.Write(context, results);
+        foreach (ComparisonResult result in results)
+        {
+            if (Divergence.Describe(result) is string diverged)
+                report.Paragraph($"**Diverged runs, {result.Variant.Label}:** {diverged}. A diverged run's curves end at that step, and " +
+                    "its final values are the last ones before it (runs.csv gives each run's status).");
+        }
         Report(context, report, studies, results);
     }
 }

@@ -53,8 +53,15 @@ internal sealed class FeatureMlp<TOps, TVec, T>
     public void SetParameters(ReadOnlySpan<double> mlp)
     {
         int o = 0;
-        foreach (LaneBuffer<TVec> buffer in new[] { _w1, _b1, _w2, _b2 })
-            for (int i = 0; i < buffer.Length; i++) buffer[i] = TOps.Broadcast(TOps.FromDouble(mlp[o++]));
+        Broadcast(_w1, mlp, ref o);
+        Broadcast(_b1, mlp, ref o);
+        Broadcast(_w2, mlp, ref o);
+        Broadcast(_b2, mlp, ref o);
+
+        static void Broadcast(LaneBuffer<TVec> buffer, ReadOnlySpan<double> from, ref int o)
+        {
+            for (int i = 0; i < buffer.Length; i++) buffer[i] = TOps.Broadcast(TOps.FromDouble(from[o++]));
+        }
     }
 
     public void ClearGradients()
@@ -69,8 +76,15 @@ internal sealed class FeatureMlp<TOps, TVec, T>
     public void AddGradientsTo(Span<double> gradient)
     {
         int o = 0;
-        foreach (LaneBuffer<TVec> buffer in new[] { _gw1, _gb1, _gw2, _gb2 })
-            for (int i = 0; i < buffer.Length; i++) gradient[o++] += LaneMatrix<TOps, TVec, T>.SumLanes(ref buffer[i]);
+        SumInto(_gw1, gradient, ref o);
+        SumInto(_gb1, gradient, ref o);
+        SumInto(_gw2, gradient, ref o);
+        SumInto(_gb2, gradient, ref o);
+
+        static void SumInto(LaneBuffer<TVec> buffer, Span<double> to, ref int o)
+        {
+            for (int i = 0; i < buffer.Length; i++) to[o++] += LaneMatrix<TOps, TVec, T>.SumLanes(ref buffer[i]);
+        }
     }
 
     /// <summary>

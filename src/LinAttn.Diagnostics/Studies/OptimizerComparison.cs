@@ -101,11 +101,13 @@ public static class OptimizerComparison
     }
 
     // Rough relative costs, only to order the work: per prompt, the S-form's layers cost ~(d+1)³ each (forward and
-    // backward) and S₀ and sampling ~(n+1)(d+1)²; a float64 gradient for the diagnostics counts as two.
+    // backward; softmax and ReLU scores need the token-level form, ~(n+1)²(d+1)) and S₀ and sampling ~(n+1)(d+1)²;
+    // a float64 gradient for the diagnostics counts as two.
     private static double PromptCost(RunSpec spec)
     {
-        double k = spec.Model.Dimension + 1;
-        return 3 * spec.Model.Layers * spec.Model.Heads * k * k * k + (spec.Task.ContextLength + 1) * k * k;
+        double k = spec.Model.Dimension + 1, tokens = spec.Task.ContextLength + 1;
+        double layer = spec.Model.Activation == ScoreActivation.Identity ? k * k * k : tokens * tokens * k;
+        return 3 * spec.Model.Layers * spec.Model.Heads * layer + tokens * k * k;
     }
 
     private static double EstimatedCost(RunSpec spec, TrajectoryOptions options)
@@ -139,7 +141,7 @@ public static class OptimizerComparison
             else pending.Add((slot, key, fingerprint, spec));
         }
         if (pending.Count == 0) return;
-        // Runs that would not draw the same batches (never the case for a variant's SGDM and Adam) train one by one.
+        // Runs that would not draw the same batches (a variant whose two runs differ in batch size or task) train one by one.
         var groups = pending.All(p => Runner.DrawSameBatches(pending[0].Spec, p.Spec))
             ? new[] { pending }
             : pending.Select(p => new List<(int Slot, string Key, string Fingerprint, RunSpec Spec)> { p }).ToArray();

@@ -1,0 +1,28 @@
+using LinAttn.Diagnostics.Studies;
+using LinAttn.Training;
+
+namespace LinAttn.Cli.Reproduction;
+
+/// <summary>
+/// Which runs of a comparison diverged, in words for the report and the claims: a diverged run's curves end at the
+/// step that diverged, so its "final" values are its last ones before divergence, and a reader must be told.
+/// </summary>
+internal static class Divergence
+{
+    /// <summary>"k of N runs diverged (SGDM: m at steps a–b; Adam: …)", or null when none did.</summary>
+    public static string? Describe(ComparisonResult result)
+    {
+        int total = result.Sgdm.Count + result.Adam.Count;
+        var parts = new List<string>();
+        int diverged = 0;
+        foreach (OptimizerKind kind in OptimizerComparison.Optimizers)
+        {
+            int[] steps = result.Runs(kind).Where(r => r.Status == TrainingStatus.Diverged).Select(r => Math.Max(0, r.TrainLoss.Length - 1)).Order().ToArray();
+            if (steps.Length == 0) continue;
+            diverged += steps.Length;
+            string at = steps.Length == 1 ? $"at step {steps[0]}" : $"at steps {steps[0]}–{steps[^1]}";
+            parts.Add($"{(kind == OptimizerKind.Adam ? "Adam" : "SGDM")}: {steps.Length} {at}");
+        }
+        return diverged == 0 ? null : $"{diverged} of {total} runs diverged ({string.Join("; ", parts)})";
+    }
+}
