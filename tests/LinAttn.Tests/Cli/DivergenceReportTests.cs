@@ -34,6 +34,7 @@ public sealed class DivergenceReportTests
         Assert.Equal("3 of 4 runs diverged (SGDM: 1 at step 930; Adam: 2 at steps 305–2290)", Divergence.Describe(result));
         Claim claim = ClaimChecks.AdamBelowSgdm(result, "-");
         Assert.Contains("3 of 4 runs diverged", claim.Measured);
+        Assert.Contains("each run's last evaluation", claim.Statement);   // not one iteration: the runs stopped at different steps
         Assert.True(claim.Passed);
     }
 
@@ -42,6 +43,8 @@ public sealed class DivergenceReportTests
     {
         ComparisonResult result = Result(Run(OptimizerKind.SgdMomentum, 0, 50, false), Run(OptimizerKind.Adam, 0, 50, false));
         Assert.Null(Divergence.Describe(result));
-        Assert.DoesNotContain("diverged", ClaimChecks.AdamBelowSgdm(result, "-").Measured);
+        Claim claim = ClaimChecks.AdamBelowSgdm(result, "-");
+        Assert.DoesNotContain("diverged", claim.Measured);
+        Assert.Contains("iteration 49", claim.Statement);
     }
 }
