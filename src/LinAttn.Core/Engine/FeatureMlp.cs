@@ -20,8 +20,8 @@ internal sealed class FeatureMlp<TOps, TVec, T>
     where T : unmanaged
 {
     private readonly int _d, _k, _h;
-    private readonly LaneBuffer<TVec> _w1, _b1, _w2, _b2;        // broadcast parameters
-    private readonly LaneBuffer<TVec> _gw1, _gb1, _gw2, _gb2;    // lane-wise gradient accumulators
+    private readonly LaneBuffer<TVec> _weights;    // broadcast parameters, θ's MLP layout: W₁, b₁, W₂, b₂
+    private readonly LaneBuffer<TVec> _gradients;  // lane-wise gradient accumulators, same layout
     private readonly LaneBuffer<TVec> _sym, _g, _hBar;
     private LaneBuffer<TVec> _x = LaneBuffer<TVec>.Allocate(0);         // [(n+1)·d]: raw x of the block's tokens
     private LaneBuffer<TVec> _hidden = LaneBuffer<TVec>.Allocate(0);    // [(n+1)·h]: ReLU(W₁ x + b₁)
@@ -33,14 +33,8 @@ internal sealed class FeatureMlp<TOps, TVec, T>
         _d = dimension;
         _k = dimension + 1;
         _h = width;
-        _w1 = LaneBuffer<TVec>.Allocate(_h * _d);
-        _b1 = LaneBuffer<TVec>.Allocate(_h);
-        _w2 = LaneBuffer<TVec>.Allocate(_d * _h);
-        _b2 = LaneBuffer<TVec>.Allocate(_d);
-        _gw1 = LaneBuffer<TVec>.Allocate(_h * _d);
-        _gb1 = LaneBuffer<TVec>.Allocate(_h);
-        _gw2 = LaneBuffer<TVec>.Allocate(_d * _h);
-        _gb2 = LaneBuffer<TVec>.Allocate(_d);
+        _weights = LaneBuffer<TVec>.Allocate(ParameterCount);
+        _gradients = LaneBuffer<TVec>.Allocate(ParameterCount);
         _sym = LaneBuffer<TVec>.Allocate(_k * _k);
         _g = LaneBuffer<TVec>.Allocate(_d);
         _hBar = LaneBuffer<TVec>.Allocate(_h);
@@ -52,40 +46,25 @@ internal sealed class FeatureMlp<TOps, TVec, T>
     /// <summary>Broadcasts the MLP part of θ (layout in the remarks) into the lanes.</summary>
     public void SetParameters(ReadOnlySpan<double> mlp)
     {
-        int o = 0;
-        Broadcast(_w1, mlp, ref o);
-        Broadcast(_b1, mlp, ref o);
-        Broadcast(_w2, mlp, ref o);
-        Broadcast(_b2, mlp, ref o);
-
-        static void Broadcast(LaneBuffer<TVec> buffer, ReadOnlySpan<double> from, ref int o)
-        {
-            for (int i = 0; i < buffer.Length; i++) buffer[i] = TOps.Broadcast(TOps.FromDouble(from[o++]));
-        }
+        for (int i = 0; i < _weights.Length; i++) _weights[i] = TOps.Broadcast(TOps.FromDouble(mlp[i]));
     }
 
-    public void ClearGradients()
-    {
-        _gw1.Clear();
-        _gb1.Clear();
-        _gw2.Clear();
-        _gb2.Clear();
-    }
+    public void ClearGradients() => _gradients.Clear();
 
     /// <summary>Adds the lane sums of the accumulators into <paramref name="gradient"/> (the MLP part of θ's layout).</summary>
     public void AddGradientsTo(Span<double> gradient)
     {
-        int o = 0;
-        SumInto(_gw1, gradient, ref o);
-        SumInto(_gb1, gradient, ref o);
-        SumInto(_gw2, gradient, ref o);
-        SumInto(_gb2, gradient, ref o);
-
-        static void SumInto(LaneBuffer<TVec> buffer, Span<double> to, ref int o)
-        {
-            for (int i = 0; i < buffer.Length; i++) to[o++] += LaneMatrix<TOps, TVec, T>.SumLanes(ref buffer[i]);
-        }
+        for (int i = 0; i < _gradients.Length; i++) gradient[i] += LaneMatrix<TOps, TVec, T>.SumLanes(ref _gradients[i]);
     }
+
+    // The parts of a buffer in θ's MLP layout: W₁ [h, d], b₁ [h], W₂ [d, h], b₂ [d].
+    private Span<TVec> W1(LaneBuffer<TVec> buffer) => buffer.AsSpan(0, _h * _d);
+
+    private Span<TVec> B1(LaneBuffer<TVec> buffer) => buffer.AsSpan(_h * _d, _h);
+
+    private Span<TVec> W2(LaneBuffer<TVec> buffer) => buffer.AsSpan(_h * _d + _h, _d * _h);
+
+    private Span<TVec> B2(LaneBuffer<TVec> buffer) => buffer.AsSpan(2 * _h * _d + _h, _d);
 
     /// <summary>
     /// The feature tokens of the block: for each of the n + 1 tokens, (W₂ ReLU(W₁ x + b₁) + b₂, y). Context token t
@@ -103,7 +82,7 @@ internal sealed class FeatureMlp<TOps, TVec, T>
             _features = LaneBuffer<TVec>.Allocate(_tokens * k);
         }
         Span<TVec> x = _x.AsSpan(), hidden = _hidden.AsSpan(), features = _features.AsSpan();
-        ReadOnlySpan<TVec> w1 = _w1.AsSpan(), b1 = _b1.AsSpan(), w2 = _w2.AsSpan(), b2 = _b2.AsSpan();
+        ReadOnlySpan<TVec> w1 = W1(_weights), b1 = B1(_weights), w2 = W2(_weights), b2 = B2(_weights);
         for (int t = 0; t < _tokens; t++)
         {
             ReadOnlySpan<TVec> z = tokens.Slice(t * k, k);
@@ -136,8 +115,8 @@ internal sealed class FeatureMlp<TOps, TVec, T>
         Span<TVec> sym = _sym.AsSpan(), g = _g.AsSpan(), hBar = _hBar.AsSpan();
         for (int i = 0; i < d; i++)
             for (int j = 0; j < k; j++) sym[i * k + j] = TOps.Add(sBar[i * k + j], sBar[j * k + i]);
-        ReadOnlySpan<TVec> x = _x.AsSpan(), hidden = _hidden.AsSpan(), features = _features.AsSpan(), w2 = _w2.AsSpan();
-        Span<TVec> gw1 = _gw1.AsSpan(), gb1 = _gb1.AsSpan(), gw2 = _gw2.AsSpan(), gb2 = _gb2.AsSpan();
+        ReadOnlySpan<TVec> x = _x.AsSpan(), hidden = _hidden.AsSpan(), features = _features.AsSpan(), w2 = W2(_weights);
+        Span<TVec> gw1 = W1(_gradients), gb1 = B1(_gradients), gw2 = W2(_gradients), gb2 = B2(_gradients);
         for (int t = 0; t <= n; t++)
         {
             ReadOnlySpan<TVec> ft = features.Slice(t * k, k), ht = hidden.Slice(t * h, h), xt = x.Slice(t * d, d);
