@@ -63,6 +63,16 @@ public sealed class LinAttnWeakenGlibcxxRequirement : Task
         return false;
     }
 
+    // The output copy may be a hard link to the NuGet cache (CreateHardLinksForCopyLocalIfPossible): writing a new
+    // file and moving it over the old name breaks the link, so the cache's copy is never modified.
+    private static void ReplaceFile(string path, byte[] contents)
+    {
+        string temporary = path + ".linattn-patch";
+        File.WriteAllBytes(temporary, contents);
+        File.Delete(path);
+        File.Move(temporary, path);
+    }
+
     private string Patch(string path)
     {
         byte[] elf = File.ReadAllBytes(path);
@@ -101,7 +111,7 @@ public sealed class LinAttnWeakenGlibcxxRequirement : Task
                         flags |= VerFlgWeak;
                         elf[aux + 4] = (byte)(flags & 0xff);
                         elf[aux + 5] = (byte)(flags >> 8);
-                        File.WriteAllBytes(path, elf);
+                        ReplaceFile(path, elf);
                         return $"marked {VersionName} weak";
                     }
                     aux += (int)BitConverter.ToUInt32(elf, aux + 12);
