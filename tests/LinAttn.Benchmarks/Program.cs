@@ -1,7 +1,7 @@
 using LinAttn.Benchmarks;
 
 // Timed harness (medians over repeats). Run alone on the machine:
-//   dotnet run -c Release --project tests/LinAttn.Benchmarks -- <compare|step|fast|fast-variants|memory|flops|kernel-cpu|peak|mlnet [rows]|profile|automl [steps] [seeds]|trial-speed [steps]|distributed [all|overhead|throughput] [steps] [batch] [repeats]|diagnostics [threads] [fast]>
+//   dotnet run -c Release --project tests/LinAttn.Benchmarks -- <compare|step|fast|fast-variants|memory|flops|kernel-cpu|peak|mlnet [rows]|profile|automl [steps] [seeds]|trial-speed [steps]|distributed [all|overhead|throughput] [steps] [batch] [repeats]|diagnostics [threads] [fast]|hessian [threads] [rounds]>
 string what = args.Length > 0 ? args[0] : "step";
 switch (what)
 {
@@ -52,8 +52,12 @@ switch (what)
         // diagnostics [threads, default 2] [fast: skip TorchSharp]
         DiagnosticsCostBenchmark.Run(args.Length > 1 ? int.Parse(args[1]) : 2, args.Length > 2 && args[2] == "fast");
         break;
+    case "hessian":
+        // hessian [threads, default 1] [rounds, default 9]: layered vs gradient-per-column Hessians, alternating
+        HessianMethodBenchmark.Run(args.Length > 1 ? int.Parse(args[1]) : 1, args.Length > 2 ? int.Parse(args[2]) : 9);
+        break;
     default:
-        Console.Error.WriteLine($"unknown benchmark '{what}'. Known: compare, step, fast, fast-variants, memory, flops, kernel-cpu, peak, mlnet, profile, automl, trial-speed, distributed, diagnostics");
+        Console.Error.WriteLine($"unknown benchmark '{what}'. Known: compare, step, fast, fast-variants, memory, flops, kernel-cpu, peak, mlnet, profile, automl, trial-speed, distributed, diagnostics, hessian");
         return 2;
 }
 return 0;

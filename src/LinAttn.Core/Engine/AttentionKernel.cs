@@ -22,7 +22,7 @@ internal sealed class AttentionKernel<TOps, TVec, T> : IAttentionKernel<TOps, TV
     private readonly int _k, _kk, _layers, _heads, _d;
     private readonly bool _inputGradients;
     private readonly LaneBuffer<TVec> _p, _q;                  // broadcast P_full, Q_full: [L, H, k, k]
-    private readonly LaneBuffer<TVec> _gradP, _gradQ;          // lane-wise accumulators: [L, H, k, k]
+    private LaneBuffer<TVec> _gradP, _gradQ;                   // lane-wise accumulators: [L, H, k, k]
     private readonly LaneBuffer<TVec> _s, _a, _u, _t, _query;  // saved forward state
     private readonly LaneBuffer<TVec> _m, _bar, _sym, _sBar, _sBarNext, _tmp, _v, _w, _qBar, _qBarNext;
 
@@ -78,6 +78,20 @@ internal sealed class AttentionKernel<TOps, TVec, T> : IAttentionKernel<TOps, TV
     }
 
     /// <inheritdoc />
+    public void SetEntry(int matrix, int fullIndex, double value)
+        => (matrix == 0 ? _p : _q)[fullIndex] = TOps.Broadcast(TOps.FromDouble(value));
+
+    /// <inheritdoc />
+    public (LaneBuffer<TVec> P, LaneBuffer<TVec> Q) Gradients
+    {
+        get => (_gradP, _gradQ);
+        set => (_gradP, _gradQ) = value;
+    }
+
+    /// <inheritdoc />
+    public int GradientLength => _p.Length;
+
+    /// <inheritdoc />
     public void ClearGradients()
     {
         _gradP.Clear();
@@ -95,12 +109,15 @@ internal sealed class AttentionKernel<TOps, TVec, T> : IAttentionKernel<TOps, TV
     }
 
     /// <inheritdoc />
-    public TVec Forward(PromptBlock<TOps, TVec, T> block)
+    public TVec Forward(PromptBlock<TOps, TVec, T> block, int fromLayer = 0)
     {
         int k = _k, kk = _kk;
-        block.S0.AsSpan().CopyTo(_s.AsSpan(0, kk));
-        block.Query.AsSpan().CopyTo(_query.AsSpan(0, k));
-        for (int l = 0; l < _layers; l++)
+        if (fromLayer == 0)
+        {
+            block.S0.AsSpan().CopyTo(_s.AsSpan(0, kk));
+            block.Query.AsSpan().CopyTo(_query.AsSpan(0, k));
+        }
+        for (int l = fromLayer; l < _layers; l++)
         {
             Span<TVec> s = _s.AsSpan(l * kk, kk), a = _a.AsSpan(l * kk, kk);
             _m.Clear();
@@ -125,18 +142,19 @@ internal sealed class AttentionKernel<TOps, TVec, T> : IAttentionKernel<TOps, TV
     }
 
     /// <inheritdoc />
-    public void Backward(PromptBlock<TOps, TVec, T> block, TVec predictionGradient)
+    public void Backward(PromptBlock<TOps, TVec, T> block, TVec predictionGradient, int downToLayer = 0)
     {
         int k = _k, kk = _kk;
         _qBar.Clear();
         _qBar[_d] = TOps.Sub(TOps.Zero, predictionGradient);
         _sBar.Clear();
         TVec inverseCount = block.InverseCount;
-        for (int l = _layers - 1; l >= 0; l--)
+        for (int l = _layers - 1; l >= downToLayer; l--)
         {
             Span<TVec> s = _s.AsSpan(l * kk, kk), a = _a.AsSpan(l * kk, kk);
             ReadOnlySpan<TVec> q = _query.AsSpan(l * k, k);
             bool hasSBar = l + 1 < _layers;
+            bool propagate = l > downToLayer || _inputGradients;   // the adjoints of the layer below (or of the inputs)
             // Ā = q̄ qᵀ (+ (S̄ + S̄ᵀ) U when S was propagated).
             for (int i = 0; i < k; i++)
                 for (int j = 0; j < k; j++) _bar[i * k + j] = TOps.Mul(_qBar[i], q[j]);
@@ -146,7 +164,7 @@ internal sealed class AttentionKernel<TOps, TVec, T> : IAttentionKernel<TOps, TV
                     for (int j = 0; j < k; j++) _sym[i * k + j] = TOps.Add(_sBar[i * k + j], _sBar[j * k + i]);
                 LaneMatrix<TOps, TVec, T>.MultiplyAccumulate(k, _sym, _u.AsSpan(l * kk, kk), _bar);
             }
-            if (l > 0 || _inputGradients)
+            if (propagate)
             {
                 LaneMatrix<TOps, TVec, T>.MultiplyTransposedVector(k, a, _qBar, _qBarNext);                 // q̄ ← Aᵀ q̄
                 if (hasSBar)
@@ -167,13 +185,13 @@ internal sealed class AttentionKernel<TOps, TVec, T> : IAttentionKernel<TOps, TV
                 LaneMatrix<TOps, TVec, T>.MultiplyTransposedAccumulate(k, _bar, _t.AsSpan(offset, kk), _gradP.AsSpan(offset, kk));   // P̄ += M̄ Tᵀ
                 LaneMatrix<TOps, TVec, T>.Multiply(k, p, s, _v);                                                                   // V = P S
                 LaneMatrix<TOps, TVec, T>.MultiplyTransposeLeftAccumulate(k, _bar, _v, _gradQ.AsSpan(offset, kk));                 // Q̄ += M̄ᵀ V
-                if (l > 0 || _inputGradients)
+                if (propagate)
                 {
                     LaneMatrix<TOps, TVec, T>.Multiply(k, _bar, qh, _w);                                                           // W = M̄ Q
                     LaneMatrix<TOps, TVec, T>.MultiplyTransposeLeftAccumulate(k, p, _w, _sBarNext);                                // S̄ += Pᵀ W
                 }
             }
-            if (l > 0 || _inputGradients)
+            if (propagate)
             {
                 _qBarNext.AsSpan().CopyTo(_qBar);
                 _sBarNext.AsSpan().CopyTo(_sBar);

@@ -8,8 +8,11 @@ namespace LinAttn.Engine;
 /// <see cref="IDifferentiableLoss"/> on the fast engine in float64: exact analytic gradients; Hessian-vector products by
 /// central differences of analytic gradients, H v ≈ (∇f(θ + εv̂) − ∇f(θ − εv̂)) ‖v‖ / (2ε) with v̂ = v/‖v‖ and
 /// ε = 10⁻⁶ · max(1, ‖θ‖/√P); full Hessians by forward differences of analytic gradients along each coordinate,
-/// H e_j ≈ (∇f(θ + ε e_j) − ∇f(θ)) / ε with ε = 10⁻⁸ · max(1, ‖θ‖/√P), then symmetrised: P + 1 gradient evaluations
-/// instead of 2P. Coordinates that cannot reach the prediction (the last layer's P in the Restricted parametrisation)
+/// H e_j ≈ (∇f(θ + ε e_j) − ∇f(θ)) / ε with ε = 10⁻⁸ · max(1, ‖θ‖/√P): P + 1 gradient evaluations instead of 2P.
+/// The gradients run block by block (<see cref="FastModel.Hessian"/>): moving θ_j of layer ℓ changes nothing below ℓ,
+/// so column j reruns the forward pass from ℓ up and the backward pass down to ℓ only, and the entries of lower layers'
+/// rows come from their own (transposed) columns; within a layer the two one-sided differences are averaged.
+/// Coordinates that cannot reach the prediction (the last layer's P in the Restricted parametrisation)
 /// have exactly zero gradient at every θ, so their rows and columns are exactly zero and are not evaluated.
 /// </summary>
 /// <remarks>
@@ -39,6 +42,13 @@ public sealed class FastDifferentiableLoss : IDifferentiableLoss
 
     /// <summary>Relative step of the forward differences in <see cref="Hessian"/>.</summary>
     public double HessianRelativeStep { get; init; } = 1e-8;
+
+    /// <summary>
+    /// Whether <see cref="Hessian"/> computes its gradients block by block from each column's layer up
+    /// (<see cref="FastModel.Hessian"/>; the default) instead of one whole gradient per column (kept for the feature
+    /// MLP and for side-by-side benchmarks).
+    /// </summary>
+    internal bool LayeredHessian { get; init; } = true;
 
     /// <inheritdoc />
     public string HessianMethod => $"forward differences of analytic float64 gradients (relative step {HessianRelativeStep:G2})";
@@ -88,6 +98,8 @@ public sealed class FastDifferentiableLoss : IDifferentiableLoss
     public double[] Hessian(ReadOnlySpan<double> parameters, PromptBatch batch)
     {
         CheckLength(parameters.Length, nameof(parameters));
+        if (LayeredHessian && _model.SupportsLayeredHessian)
+            return _model.Hessian(parameters, batch, Step(parameters, HessianRelativeStep), InertParameters(Model));
         int p = parameters.Length;
         var hessian = new double[p * p];
         var atTheta = new double[p];

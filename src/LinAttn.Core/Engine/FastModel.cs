@@ -114,22 +114,109 @@ internal sealed class FastModel
                 predicted is null ? Span<double>.Empty : predicted, gradient ? slot[(2 * full)..] : Span<double>.Empty);
         }
 
-        int threads = Math.Min(_workers.Length, chunks);
-        if (threads <= 1)
-        {
-            for (int c = 0; c < chunks; c++) RunChunk(_workers[0], c);
-        }
-        else
-        {
-            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, w =>
-            {
-                for (int c = w; c < chunks; c += threads) RunChunk(_workers[w], c);
-            });
-        }
+        ForEachChunk(chunks, RunChunk);
         predicted?.CopyTo(predictions);
         double sum = 0;
         for (int c = 0; c < chunks; c++) sum += chunkLosses[c];
         return sum;
+    }
+
+    // Chunk c runs on worker c mod threads; results go to per-chunk slots, so they do not depend on the thread count.
+    private void ForEachChunk(int chunks, Action<KernelWorker, int> run)
+    {
+        int threads = Math.Min(_workers.Length, chunks);
+        if (threads <= 1)
+        {
+            for (int c = 0; c < chunks; c++) run(_workers[0], c);
+            return;
+        }
+        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, w =>
+        {
+            for (int c = w; c < chunks; c += threads) run(_workers[w], c);
+        });
+    }
+
+    /// <summary>Whether <see cref="Hessian"/> can run: no feature MLP (S₀ would depend on θ) and per-column accumulators
+    /// of at most 256 MB per thread.</summary>
+    public bool SupportsLayeredHessian
+        => _options.FeatureMlpWidth == 0 && (_options.ParameterCount + 1.0) * 2 * _map.FullSize * Width * sizeof(double) <= 256.0 * 1024 * 1024;
+
+    /// <summary>
+    /// The forward-difference Hessian of the mean squared error, H e_j ≈ (∇f(θ + ε e_j) − ∇f(θ)) / ε_j (ε_j the step
+    /// actually taken after rounding), with the gradients computed block by block (<see cref="KernelWorker.GradientColumns"/>):
+    /// column j only holds the layers at and above θ_j's layer, and the entries above the diagonal blocks are filled from the
+    /// transposed column (the one of the lower layer). Within a layer the two one-sided differences are averaged. Every
+    /// computed entry equals the corresponding difference of two <see cref="LossAndGradient"/> calls bit for bit.
+    /// </summary>
+    /// <param name="theta">θ.</param>
+    /// <param name="batch">The prompts.</param>
+    /// <param name="epsilon">The forward-difference step.</param>
+    /// <param name="skip">Coordinates not evaluated (their gradient entries must be exactly zero at every θ).</param>
+    public double[] Hessian(ReadOnlySpan<double> theta, PromptBatch batch, double epsilon, bool[] skip)
+    {
+        if (!SupportsLayeredHessian) throw new InvalidOperationException("This model's Hessian needs the gradient-by-gradient path.");
+        int p = _options.ParameterCount, full = _map.FullSize;
+        var columns = new List<(int Index, ShiftedEntry Entry)>();
+        for (int j = 0; j < p; j++)
+        {
+            if (skip[j]) continue;
+            var (matrix, index, layer) = _map.Locate(j);
+            columns.Add((j, new ShiftedEntry(matrix, index, layer, theta[j], theta[j] + epsilon)));
+        }
+        // Highest layer first: each column then reruns only layers its predecessors left at θ below it.
+        var ordered = columns.OrderByDescending(c => c.Entry.Layer).ThenBy(c => c.Index).ToArray();
+        ShiftedEntry[] entries = ordered.Select(c => c.Entry).ToArray();
+        int sets = entries.Length + 1, setSize = 2 * full * sets;
+
+        _map.ToFull(theta, _pFull, _qFull);
+        foreach (KernelWorker worker in _workers) worker.SetParameters(_pFull, _qFull);
+        int chunks = ChunkCount(batch.BatchSize);
+        var chunkResults = new double[chunks * setSize];
+        double scale = 1.0 / batch.BatchSize;
+        Retain(batch);   // a block is read once per pass over the columns
+        try
+        {
+            ForEachChunk(chunks, (worker, c) =>
+            {
+                int start = c * ChunkPrompts, end = Math.Min(batch.BatchSize, start + ChunkPrompts);
+                worker.GradientColumns(batch, start, end, scale, entries, chunkResults.AsSpan(c * setSize, setSize));
+            });
+        }
+        finally
+        {
+            Retain(null);
+        }
+
+        var sums = new double[setSize];
+        for (int c = 0; c < chunks; c++)
+            for (int i = 0; i < setSize; i++) sums[i] += chunkResults[c * setSize + i];
+        var atTheta = new double[p];
+        var shifted = new double[p];
+        _map.FromFullGradient(sums.AsSpan(0, full), sums.AsSpan(full, full), atTheta);
+        var layerOf = new int[p];
+        for (int i = 0; i < p; i++) layerOf[i] = _map.Locate(i).Layer;
+        var hessian = new double[p * p];
+        for (int s = 0; s < entries.Length; s++)
+        {
+            int j = ordered[s].Index;
+            _map.FromFullGradient(sums.AsSpan(2 * (s + 1) * full, full), sums.AsSpan((2 * (s + 1) + 1) * full, full), shifted);
+            double step = entries[s].Shifted - entries[s].Original;
+            for (int i = 0; i < p; i++)
+                if (layerOf[i] >= layerOf[j]) hessian[i * p + j] = (shifted[i] - atTheta[i]) / step;
+        }
+        for (int i = 0; i < p; i++)
+            for (int j = i + 1; j < p; j++)
+            {
+                if (layerOf[i] == layerOf[j])
+                {
+                    double mean = 0.5 * (hessian[i * p + j] + hessian[j * p + i]);
+                    hessian[i * p + j] = mean;
+                    hessian[j * p + i] = mean;
+                }
+                else if (layerOf[i] > layerOf[j]) hessian[j * p + i] = hessian[i * p + j];
+                else hessian[i * p + j] = hessian[j * p + i];
+            }
+        return hessian;
     }
 
     private static int ChunkCount(int batchSize) => (batchSize + ChunkPrompts - 1) / ChunkPrompts;

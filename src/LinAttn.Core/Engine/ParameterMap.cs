@@ -10,6 +10,7 @@ internal sealed class ParameterMap
 {
     private readonly ModelOptions _options;
     private readonly int _d, _k1, _kk;
+    private readonly (int Matrix, int FullIndex, int Layer)[] _entries;   // per θ index
 
     public ParameterMap(ModelOptions options)
     {
@@ -18,7 +19,22 @@ internal sealed class ParameterMap
         _k1 = _d + 1;
         _kk = _k1 * _k1;
         FullSize = options.Layers * options.Heads * _kk;
+        _entries = new (int, int, int)[options.AttentionParameterCount];
+        int n = options.MatrixSize;
+        for (int l = 0; l < options.Layers; l++)
+            for (int h = 0; h < options.Heads; h++)
+                for (int r = 0; r < n; r++)
+                    for (int c = 0; c < n; c++)
+                    {
+                        int at = (l * options.Heads + h) * _kk + r * _k1 + c;
+                        _entries[options.Offset(l, h, options.QIndex, r, c)] = (1, at, l);
+                        if (options.Parametrization != Parametrization.PreconditionedGd) _entries[options.Offset(l, h, 0, r, c)] = (0, at, l);
+                    }
     }
+
+    /// <summary>The one entry of P_full (matrix 0) or Q_full (1) that attention parameter θ[<paramref name="index"/>]
+    /// sets, and its layer.</summary>
+    public (int Matrix, int FullIndex, int Layer) Locate(int index) => _entries[index];
 
     /// <summary>Entries of P_full (and of Q_full): L·H·(d+1)².</summary>
     public int FullSize { get; }

@@ -19,8 +19,10 @@ internal sealed class RestrictedKernel<TOps, TVec, T> : IAttentionKernel<TOps, T
 {
     private readonly int _d, _dd, _k, _layers, _heads;
     private readonly bool _hasP;
-    private readonly LaneBuffer<TVec> _p, _q, _gradP, _gradQ;                     // [L, H, d, d]
+    private readonly LaneBuffer<TVec> _p, _q;                                     // [L, H, d, d]
+    private LaneBuffer<TVec> _gradP, _gradQ;                                      // [L, H, d, d], lane-wise
     private readonly LaneBuffer<TVec> _s, _v, _x, _a, _uState, _wState, _sa, _t;  // saved forward state
+    private readonly LaneBuffer<TVec> _y;                                         // y_q entering each layer
     private readonly LaneBuffer<TVec> _uBar, _wBar, _aBar, _sym, _tmp, _mat;
     private LaneBuffer<TVec> _xBar, _xBarNext, _vBar, _vBarNext, _sBar, _sBarNext;   // swapped between layers
 
@@ -43,6 +45,7 @@ internal sealed class RestrictedKernel<TOps, TVec, T> : IAttentionKernel<TOps, T
         _sa = LaneBuffer<TVec>.Allocate(layers * _dd);
         _v = LaneBuffer<TVec>.Allocate(layers * _d);
         _x = LaneBuffer<TVec>.Allocate((layers + 1) * _d);
+        _y = LaneBuffer<TVec>.Allocate(layers);
         _uState = LaneBuffer<TVec>.Allocate(layers * _d);
         _wState = LaneBuffer<TVec>.Allocate(layers * _d);
         _xBar = LaneBuffer<TVec>.Allocate(_d);
@@ -73,6 +76,23 @@ internal sealed class RestrictedKernel<TOps, TVec, T> : IAttentionKernel<TOps, T
     }
 
     /// <inheritdoc />
+    public void SetEntry(int matrix, int fullIndex, double value)
+    {
+        int kk = _k * _k, lh = fullIndex / kk, r = fullIndex % kk / _k, c = fullIndex % _k;
+        if (r < _d && c < _d) (matrix == 0 ? _p : _q)[lh * _dd + r * _d + c] = TOps.Broadcast(TOps.FromDouble(value));
+    }
+
+    /// <inheritdoc />
+    public (LaneBuffer<TVec> P, LaneBuffer<TVec> Q) Gradients
+    {
+        get => (_gradP, _gradQ);
+        set => (_gradP, _gradQ) = value;
+    }
+
+    /// <inheritdoc />
+    public int GradientLength => _p.Length;
+
+    /// <inheritdoc />
     public void ClearGradients()
     {
         _gradP.Clear();
@@ -94,19 +114,23 @@ internal sealed class RestrictedKernel<TOps, TVec, T> : IAttentionKernel<TOps, T
     }
 
     /// <inheritdoc />
-    public TVec Forward(PromptBlock<TOps, TVec, T> block)
+    public TVec Forward(PromptBlock<TOps, TVec, T> block, int fromLayer = 0)
     {
         int d = _d, dd = _dd, k = _k;
-        for (int r = 0; r < d; r++)
+        if (fromLayer == 0)
         {
-            for (int c = 0; c < d; c++) _s[r * d + c] = block.S0[r * k + c];
-            _v[r] = block.S0[r * k + d];
-            _x[r] = block.Query[r];
+            for (int r = 0; r < d; r++)
+            {
+                for (int c = 0; c < d; c++) _s[r * d + c] = block.S0[r * k + c];
+                _v[r] = block.S0[r * k + d];
+                _x[r] = block.Query[r];
+            }
         }
-        TVec y = block.Query[d];
+        TVec y = fromLayer == 0 ? block.Query[d] : _y[fromLayer];
         TVec inverseCount = block.InverseCount;
-        for (int l = 0; l < _layers; l++)
+        for (int l = fromLayer; l < _layers; l++)
         {
+            _y[l] = y;
             Span<TVec> s = _s.AsSpan(l * dd, dd), v = _v.AsSpan(l * d, d), x = _x.AsSpan(l * d, d), xNext = _x.AsSpan((l + 1) * d, d);
             Span<TVec> u = _uState.AsSpan(l * d, d), a = _a.AsSpan(l * dd, dd);
             LaneMatrix<TOps, TVec, T>.MultiplyVector(d, _q.AsSpan(l * _heads * dd, dd), v, u);
@@ -154,7 +178,7 @@ internal sealed class RestrictedKernel<TOps, TVec, T> : IAttentionKernel<TOps, T
     }
 
     /// <inheritdoc />
-    public void Backward(PromptBlock<TOps, TVec, T> block, TVec predictionGradient)
+    public void Backward(PromptBlock<TOps, TVec, T> block, TVec predictionGradient, int downToLayer = 0)
     {
         int d = _d, dd = _dd;
         TVec yBar = TOps.Sub(TOps.Zero, predictionGradient);   // ŷ = −y_q; ȳ is the same at every layer
@@ -162,9 +186,9 @@ internal sealed class RestrictedKernel<TOps, TVec, T> : IAttentionKernel<TOps, T
         _xBar.Clear();
         _vBar.Clear();
         _sBar.Clear();
-        for (int l = _layers - 1; l >= 0; l--)
+        for (int l = _layers - 1; l >= downToLayer; l--)
         {
-            bool top = l + 1 == _layers, bottom = l == 0;
+            bool top = l + 1 == _layers, bottom = l == downToLayer;
             Span<TVec> s = _s.AsSpan(l * dd, dd), v = _v.AsSpan(l * d, d), x = _x.AsSpan(l * d, d);
             Span<TVec> u = _uState.AsSpan(l * d, d), a = _a.AsSpan(l * dd, dd);
             // y_q' = y_q + u·x_q: ū = ȳ x_q, x̄ += ȳ u.
