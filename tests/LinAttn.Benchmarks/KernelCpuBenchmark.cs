@@ -23,6 +23,8 @@ internal static class KernelCpuBenchmark
         Report("sample 1000 prompts", () => sampler.Sample(1000, 0, StreamPurpose.Training, step++, 1));
         var source = new SyntheticBatchSource(sampler, 1000, 0, 1);
         Report("sample 1000 prompts, reused buffers", () => source.Next((int)step++));
+        var heavyTailed = new SyntheticBatchSource(new PromptSampler(PaperPresets.Get("setting3", OptimizerKind.Adam).Task), 1000, 0, 1);
+        Report("sample 1000 prompts, Setting 3 (Gamma covariates), reused buffers", () => heavyTailed.Next((int)step++));
         int lanes = System.Numerics.Vector<float>.Count;
         var keys = Enumerable.Range(0, lanes).Select(i => (ulong)i * 977).ToArray();
         var sink = new System.Numerics.Vector<float>[1];
