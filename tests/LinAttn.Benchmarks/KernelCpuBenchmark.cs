@@ -40,15 +40,17 @@ internal static class KernelCpuBenchmark
             }
             sink[0] = acc;
         });
-        foreach (Parametrization p in new[] { Parametrization.Restricted, Parametrization.Full })
+        foreach (var (p, precision) in new[] { (Parametrization.Restricted, Precision.Float32), (Parametrization.Full, Precision.Float32),
+                     (Parametrization.Restricted, Precision.Float64) })
         {
-            var options = spec.Model with { Parametrization = p };
+            var options = spec.Model with { Parametrization = p, Precision = precision };
             double[] theta = LinearTransformer.InitialParameters(options, 0);
             var model = new FastModel(options, threads: 1);
             var gradient = new double[theta.Length];
-            Report($"{p}: loss+gradient, tiles", () => model.LossAndGradient(theta, tiles, gradient));
-            Report($"{p}: loss+gradient, token layout", () => model.LossAndGradient(theta, tokens, gradient));
-            Report($"{p}: loss only, tiles", () => model.LossAndGradient(theta, tiles, Span<double>.Empty));
+            string name = precision == Precision.Float32 ? $"{p}" : $"{p} {precision}";
+            Report($"{name}: loss+gradient, tiles", () => model.LossAndGradient(theta, tiles, gradient));
+            Report($"{name}: loss+gradient, token layout", () => model.LossAndGradient(theta, tokens, gradient));
+            Report($"{name}: loss only, tiles", () => model.LossAndGradient(theta, tiles, Span<double>.Empty));
         }
     }
 

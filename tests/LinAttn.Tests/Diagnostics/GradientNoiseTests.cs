@@ -81,6 +81,30 @@ public sealed class GradientNoiseTests : TorchTest
         Assert.All(result.Norms, n => Assert.True(n > 0));
     }
 
+    [Fact]
+    public void SampledGradientSource_ReusesItsBuffers_WithoutChangingAnyGradient()
+    {
+        var model = new ModelOptions { Dimension = 3, Layers = 2, Precision = Precision.Float64 };
+        var sampler = new PromptSampler(new TaskOptions { Dimension = 3, ContextLength = 6, Covariates = CovariateDistribution.Gamma, GammaShape = 0.5 });
+        double[] theta = LinearTransformer.InitialParameters(model, 2);
+        using var loss = new LinAttn.Engine.FastDifferentiableLoss(model, threads: 1);
+        var source = new SampledGradientSource(loss, theta, sampler, 37, seed: 5, threads: 1);   // 37: a partial last tile
+        long[] order = { 3, 0, 7, 3, 1, 0 };   // repeats and out of order: nothing may carry over from the last draw
+        double[][] expected = order.Select(i =>
+        {
+            var g = new double[theta.Length];
+            loss.Gradient(theta, sampler.Sample(37, 5, StreamPurpose.Diagnostics, (ulong)i, 1), g);
+            return g;
+        }).ToArray();
+        foreach (var (index, k) in order.Select((i, k) => (i, k)))
+        {
+            var g = new double[theta.Length];
+            source.Gradient(index, g);
+            Assert.Equal(expected[k], g);
+        }
+        Assert.NotEqual(expected[0], expected[1]);
+    }
+
     private sealed class Inline(Action<int> handler) : IProgress<int>
     {
         public void Report(int value) => handler(value);
