@@ -98,7 +98,7 @@ public sealed class FastDifferentiableLoss : IDifferentiableLoss
     public double[] Hessian(ReadOnlySpan<double> parameters, PromptBatch batch)
     {
         CheckLength(parameters.Length, nameof(parameters));
-        if (LayeredHessian && _model.SupportsLayeredHessian)
+        if (LayeredHessian && _model.SupportsLayeredHessian(batch.BatchSize))
             return _model.Hessian(parameters, batch, Step(parameters, HessianRelativeStep), InertParameters(Model));
         int p = parameters.Length;
         var hessian = new double[p * p];

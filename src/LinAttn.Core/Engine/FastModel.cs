@@ -136,10 +136,11 @@ internal sealed class FastModel
         });
     }
 
-    /// <summary>Whether <see cref="Hessian"/> can run: no feature MLP (S₀ would depend on θ) and per-column accumulators
-    /// of at most 256 MB per thread.</summary>
-    public bool SupportsLayeredHessian
-        => _options.FeatureMlpWidth == 0 && (_options.ParameterCount + 1.0) * 2 * _map.FullSize * Width * sizeof(double) <= 256.0 * 1024 * 1024;
+    /// <summary>Whether <see cref="Hessian"/> can run: no feature MLP (S₀ would depend on θ), and the per-chunk column
+    /// gradients (P + 1 sets of 2·L·H·(d+1)² values per 256 prompts) within 256 MB.</summary>
+    public bool SupportsLayeredHessian(int batchSize)
+        => _options.FeatureMlpWidth == 0
+           && (double)ChunkCount(batchSize) * (_options.ParameterCount + 1) * 2 * _map.FullSize * sizeof(double) <= 256.0 * 1024 * 1024;
 
     /// <summary>
     /// The forward-difference Hessian of the mean squared error, H e_j ≈ (∇f(θ + ε e_j) − ∇f(θ)) / ε_j (ε_j the step
@@ -154,7 +155,7 @@ internal sealed class FastModel
     /// <param name="skip">Coordinates not evaluated (their gradient entries must be exactly zero at every θ).</param>
     public double[] Hessian(ReadOnlySpan<double> theta, PromptBatch batch, double epsilon, bool[] skip)
     {
-        if (!SupportsLayeredHessian) throw new InvalidOperationException("This model's Hessian needs the gradient-by-gradient path.");
+        if (!SupportsLayeredHessian(batch.BatchSize)) throw new InvalidOperationException("This model's Hessian needs the gradient-by-gradient path.");
         int p = _options.ParameterCount, full = _map.FullSize;
         var columns = new List<(int Index, ShiftedEntry Entry)>();
         for (int j = 0; j < p; j++)

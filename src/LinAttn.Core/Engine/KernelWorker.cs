@@ -68,7 +68,7 @@ internal sealed class KernelWorker<TOps, TVec, T> : KernelWorker
     private readonly int _dimension, _layers;
     private PromptBatch? _retained;
     private PromptBlock<TOps, TVec, T>?[] _cache = Array.Empty<PromptBlock<TOps, TVec, T>?>();
-    private (LaneBuffer<TVec> P, LaneBuffer<TVec> Q)[] _columnGradients = Array.Empty<(LaneBuffer<TVec>, LaneBuffer<TVec>)>();
+    private readonly List<(LaneBuffer<TVec> P, LaneBuffer<TVec> Q)> _accumulators = new();   // Hessian columns of one pass
 
     public KernelWorker(ModelOptions options)
     {
@@ -159,32 +159,27 @@ internal sealed class KernelWorker<TOps, TVec, T> : KernelWorker
         Span<double> result)
     {
         if (_mlp is not null) throw new InvalidOperationException("Hessian columns by layers are not available with a feature MLP (S₀ depends on θ).");
-        int sets = columns.Length + 1, length = _kernel.GradientLength;
-        if (_columnGradients.Length != sets)
-            _columnGradients = Enumerable.Range(0, sets).Select(_ => (LaneBuffer<TVec>.Allocate(length), LaneBuffer<TVec>.Allocate(length))).ToArray();
+        int length = _kernel.GradientLength, full = result.Length / (2 * (columns.Length + 1));
         var own = _kernel.Gradients;
         try
         {
-            foreach (var set in _columnGradients)
-            {
-                _kernel.Gradients = set;
-                _kernel.ClearGradients();
-            }
             TVec twoScale = TOps.Broadcast(TOps.FromDouble(2 * gradientScale));
             int first = 0;
             while (first < columns.Length || first == 0)
             {
                 // A pass takes the next columns whose accumulators fit in L2 together: every block touches all of them.
+                // Slot 0 accumulates the gradient at θ (first pass only), slots 1… the pass's columns.
                 int last = first, touched = 0;
                 while (last < columns.Length && (last == first || touched + Touched(columns[last]) <= AccumulatorBudget / Unsafe.SizeOf<TVec>()))
                     touched += Touched(columns[last++]);
+                EnsureAccumulators(last - first + 1, length, clearFrom: first == 0 ? 0 : 1);
                 for (int b = start; b < end; b += TOps.Width)
                 {
                     PromptBlock<TOps, TVec, T> block = BlockAt(batch, b);
                     TVec atTheta = _kernel.Forward(block);   // also restores the state at θ of the layers below this pass's columns
                     if (first == 0)
                     {
-                        _kernel.Gradients = _columnGradients[0];
+                        _kernel.Gradients = _accumulators[0];
                         _kernel.Backward(block, ScaledResidual(block, atTheta, twoScale));
                     }
                     for (int c = first; c < last; c++)
@@ -192,25 +187,39 @@ internal sealed class KernelWorker<TOps, TVec, T> : KernelWorker
                         ShiftedEntry column = columns[c];
                         _kernel.SetEntry(column.Matrix, column.FullIndex, column.Shifted);
                         TVec prediction = _kernel.Forward(block, column.Layer);
-                        _kernel.Gradients = _columnGradients[c + 1];
+                        _kernel.Gradients = _accumulators[c - first + 1];
                         _kernel.Backward(block, ScaledResidual(block, prediction, twoScale), column.Layer);
                         _kernel.SetEntry(column.Matrix, column.FullIndex, column.Original);
                     }
                 }
+                for (int c = first; c < last; c++) AddAccumulated(c - first + 1, result, c + 1, full);
                 if (last == first) break;
                 first = last;
             }
-            int full = result.Length / (2 * sets);
-            for (int set = 0; set < sets; set++)
-            {
-                _kernel.Gradients = _columnGradients[set];
-                _kernel.AddGradientsTo(result.Slice(2 * set * full, full), result.Slice((2 * set + 1) * full, full));
-            }
+            AddAccumulated(0, result, 0, full);
         }
         finally
         {
             _kernel.Gradients = own;
         }
+    }
+
+    // At least `count` accumulator sets of `length` vectors, sets from `clearFrom` on zeroed (slot 0 keeps the gradient at θ).
+    private void EnsureAccumulators(int count, int length, int clearFrom)
+    {
+        while (_accumulators.Count < count) _accumulators.Add((LaneBuffer<TVec>.Allocate(length), LaneBuffer<TVec>.Allocate(length)));
+        for (int i = clearFrom; i < count; i++)
+        {
+            _kernel.Gradients = _accumulators[i];
+            _kernel.ClearGradients();
+        }
+    }
+
+    // Adds the lane sums of accumulator set `slot` to result set `set` (P_full then Q_full, `full` values each).
+    private void AddAccumulated(int slot, Span<double> result, int set, int full)
+    {
+        _kernel.Gradients = _accumulators[slot];
+        _kernel.AddGradientsTo(result.Slice(2 * set * full, full), result.Slice((2 * set + 1) * full, full));
     }
 
     // Bytes of per-column accumulators one pass over the blocks may touch (Zen 4 has 1 MB of L2 per core; the kernel's

@@ -82,8 +82,10 @@ public sealed class LayeredHessianTests : TorchTest
     [Fact]
     public void FastDifferentiableLoss_UsesTheLayeredHessian_AndTheMlpModelTheGradientByGradientOne()
     {
-        Assert.True(new FastModel(new ModelOptions(), threads: 1).SupportsLayeredHessian);
-        Assert.False(new FastModel(new ModelOptions { Parametrization = Parametrization.Full, FeatureMlpWidth = 4 }, threads: 1).SupportsLayeredHessian);
+        Assert.True(new FastModel(new ModelOptions(), threads: 1).SupportsLayeredHessian(1000));
+        Assert.False(new FastModel(new ModelOptions { Parametrization = Parametrization.Full, FeatureMlpWidth = 4 }, threads: 1).SupportsLayeredHessian(1000));
+        // Fig. 5's model (P = 6400): its column gradients would need 1.4 GB per 1000 prompts, so it keeps the old path.
+        Assert.False(new FastModel(new ModelOptions { Dimension = 20, Layers = 8 }, threads: 1).SupportsLayeredHessian(1000));
         var options = new ModelOptions { Layers = 2, Precision = Precision.Float64 };
         double[] theta = Tensors.RandomParameters(options, 42, 0.3);
         PromptBatch batch = PaddedBatch(5, 100, 13);
