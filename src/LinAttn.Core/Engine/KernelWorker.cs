@@ -46,7 +46,8 @@ internal abstract class KernelWorker
     /// layer up (the layers below are unchanged) and the backward pass only down to its layer, so its gradient holds
     /// the layers at and above the column's layer (zeros below). <paramref name="result"/> receives, per set (θ first,
     /// then the columns in order), gradientScale · Σ ∂(ŷ − y)²/∂P_full then ∂/∂Q_full, 2 · FullSize values each set.
-    /// The columns must come in non-increasing layer order. Not available with a feature MLP.
+    /// The columns must come in non-increasing layer order (each then reruns only layers that its predecessors left
+    /// at θ below it; checked). Not available with a feature MLP.
     /// </summary>
     public abstract void GradientColumns(PromptBatch batch, int start, int end, double gradientScale, ReadOnlySpan<ShiftedEntry> columns,
         Span<double> result);
@@ -159,6 +160,9 @@ internal sealed class KernelWorker<TOps, TVec, T> : KernelWorker
         Span<double> result)
     {
         if (_mlp is not null) throw new InvalidOperationException("Hessian columns by layers are not available with a feature MLP (S₀ depends on θ).");
+        for (int c = 1; c < columns.Length; c++)
+            if (columns[c].Layer > columns[c - 1].Layer)
+                throw new ArgumentException($"columns must come in non-increasing layer order, but column {c} (layer {columns[c].Layer}) follows layer {columns[c - 1].Layer}.", nameof(columns));
         int length = _kernel.GradientLength, full = result.Length / (2 * (columns.Length + 1));
         var own = _kernel.Gradients;
         try

@@ -94,4 +94,15 @@ public sealed class LayeredHessianTests : TorchTest
         double epsilon = loss.HessianRelativeStep * Math.Max(1.0, Math.Sqrt(theta.Sum(v => v * v) / theta.Length));
         Assert.Equal(new FastModel(options, threads: 1).Hessian(theta, batch, epsilon, FastDifferentiableLoss.InertParameters(options)), viaLoss);
     }
+
+    [Fact]
+    public void GradientColumns_RefusesColumnsOutOfLayerOrder()
+    {
+        var options = new ModelOptions { Layers = 2, Precision = Precision.Float64 };
+        KernelWorker worker = FastModel.CreateWorker(options, SimdWidth.Auto);
+        PromptBatch batch = PaddedBatch(5, 16, 14);
+        var columns = new[] { new ShiftedEntry(1, 0, 0, 0.1, 0.2), new ShiftedEntry(1, 36, 1, 0.1, 0.2) };
+        var error = Assert.Throws<ArgumentException>(() => worker.GradientColumns(batch, 0, 16, 1.0, columns, new double[3 * 2 * 72]));
+        Assert.Contains("non-increasing layer order", error.Message);
+    }
 }
