@@ -125,13 +125,7 @@ public sealed class FastDifferentiableLoss : IDifferentiableLoss
         {
             _model.Retain(null);
         }
-        for (int i = 0; i < p; i++)
-            for (int j = i + 1; j < p; j++)
-            {
-                double mean = 0.5 * (hessian[i * p + j] + hessian[j * p + i]);
-                hessian[i * p + j] = mean;
-                hessian[j * p + i] = mean;
-            }
+        FastModel.Symmetrize(hessian, p, new int[p]);   // every column complete: the mean of H and Hᵀ
         return hessian;
     }
 

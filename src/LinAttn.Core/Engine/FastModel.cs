@@ -205,6 +205,17 @@ internal sealed class FastModel
             for (int i = 0; i < p; i++)
                 if (layerOf[i] >= layerOf[j]) hessian[i * p + j] = (shifted[i] - atTheta[i]) / step;
         }
+        Symmetrize(hessian, p, layerOf);
+        return hessian;
+    }
+
+    /// <summary>
+    /// Makes a forward-difference Hessian (column j = the difference quotient along θ_j) symmetric: within a layer the
+    /// two one-sided entries are averaged; across layers the entry of the lower layer's column is used for both (the
+    /// other was not computed). With every coordinate in one layer this is the plain mean of H and Hᵀ.
+    /// </summary>
+    internal static void Symmetrize(double[] hessian, int p, int[] layerOf)
+    {
         for (int i = 0; i < p; i++)
             for (int j = i + 1; j < p; j++)
             {
@@ -217,7 +228,6 @@ internal sealed class FastModel
                 else if (layerOf[i] > layerOf[j]) hessian[j * p + i] = hessian[i * p + j];
                 else hessian[i * p + j] = hessian[j * p + i];
             }
-        return hessian;
     }
 
     private static int ChunkCount(int batchSize) => (batchSize + ChunkPrompts - 1) / ChunkPrompts;

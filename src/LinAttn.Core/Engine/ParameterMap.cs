@@ -9,14 +9,13 @@ namespace LinAttn.Engine;
 internal sealed class ParameterMap
 {
     private readonly ModelOptions _options;
-    private readonly int _d, _k1, _kk;
+    private readonly int _k1, _kk;
     private readonly (int Matrix, int FullIndex, int Layer)[] _entries;   // per θ index
 
     public ParameterMap(ModelOptions options)
     {
         _options = options;
-        _d = options.Dimension;
-        _k1 = _d + 1;
+        _k1 = options.Dimension + 1;
         _kk = _k1 * _k1;
         FullSize = options.Layers * options.Heads * _kk;
         _entries = new (int, int, int)[options.AttentionParameterCount];
@@ -43,36 +42,21 @@ internal sealed class ParameterMap
     {
         pFull.Clear();
         qFull.Clear();
-        int n = _options.MatrixSize;
-        for (int l = 0; l < _options.Layers; l++)
-            for (int h = 0; h < _options.Heads; h++)
-            {
-                int full = (l * _options.Heads + h) * _kk;
-                if (_options.Parametrization != Parametrization.Full) pFull[full + _kk - 1] = 1.0;
-                for (int r = 0; r < n; r++)
-                    for (int c = 0; c < n; c++)
-                    {
-                        int at = full + r * _k1 + c;
-                        qFull[at] = theta[_options.Offset(l, h, _options.QIndex, r, c)];
-                        if (_options.Parametrization != Parametrization.PreconditionedGd) pFull[at] = theta[_options.Offset(l, h, 0, r, c)];
-                    }
-            }
+        if (_options.Parametrization != Parametrization.Full)   // the fixed 1 in the corner of every P_full
+            for (int lh = 0; lh < _options.Layers * _options.Heads; lh++) pFull[lh * _kk + _kk - 1] = 1.0;
+        for (int i = 0; i < _entries.Length; i++)
+        {
+            var (matrix, at, _) = _entries[i];
+            (matrix == 0 ? pFull : qFull)[at] = theta[i];
+        }
     }
 
     public void FromFullGradient(ReadOnlySpan<double> gradP, ReadOnlySpan<double> gradQ, Span<double> gradient)
     {
-        int n = _options.MatrixSize;
-        for (int l = 0; l < _options.Layers; l++)
-            for (int h = 0; h < _options.Heads; h++)
-            {
-                int full = (l * _options.Heads + h) * _kk;
-                for (int r = 0; r < n; r++)
-                    for (int c = 0; c < n; c++)
-                    {
-                        int at = full + r * _k1 + c;
-                        gradient[_options.Offset(l, h, _options.QIndex, r, c)] = gradQ[at];
-                        if (_options.Parametrization != Parametrization.PreconditionedGd) gradient[_options.Offset(l, h, 0, r, c)] = gradP[at];
-                    }
-            }
+        for (int i = 0; i < _entries.Length; i++)
+        {
+            var (matrix, at, _) = _entries[i];
+            gradient[i] = (matrix == 0 ? gradP : gradQ)[at];
+        }
     }
 }
