@@ -68,11 +68,11 @@ internal static class DistributedBenchmark
             }
         }
         Directory.Delete(folder, true);
-        double memory = Median(seconds["memory"]);
+        double memory = Harness.Timing.Median(seconds["memory"]);
         Console.WriteLine($"  {trials} trials, {jobs} jobs per study; medians over {repeats} repeats");
         foreach (var (store, list) in seconds)
         {
-            double m = Median(list);
+            double m = Harness.Timing.Median(list);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  {store,-9} {m * 1e3,8:F0} ms per study (min {list.Min() * 1e3:F0}, max {list.Max() * 1e3:F0}); overhead vs memory {(m - memory) / trials * 1e3,6:F2} ms per trial, {(m - memory) / jobs * 1e3,6:F2} ms per job"));
         }
@@ -110,13 +110,13 @@ internal static class DistributedBenchmark
                     $"  repeat {r}: {workers} worker(s): {trials} trials, wall {wall:F1} s ({trials / wall * 60:F0} trials/min), in-study {window:F1} s ({trials / window * 60:F0} trials/min), workers' CPU {cpu:F1} s; load average {Load()}"));
             }
         }
-        double baseline = Median(results[1].Select(x => x.Trials / x.Wall * 60).ToList());
+        double baseline = Harness.Timing.Median(results[1].Select(x => x.Trials / x.Wall * 60).ToList());
         Console.WriteLine("  workers | trials | wall s (median) | trials/min, wall | trials/min, in-study | speed-up (wall)");
         foreach (var (workers, list) in results)
         {
-            double perMinute = Median(list.Select(x => x.Trials / x.Wall * 60).ToList());
+            double perMinute = Harness.Timing.Median(list.Select(x => x.Trials / x.Wall * 60).ToList());
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {workers} | {list[0].Trials} | {Median(list.Select(x => x.Wall).ToList()):F1} | {perMinute:F0} | {Median(list.Select(x => x.Trials / x.Window * 60).ToList()):F0} | {perMinute / baseline:F2}"));
+                $"  {workers} | {list[0].Trials} | {Harness.Timing.Median(list.Select(x => x.Wall).ToList()):F1} | {perMinute:F0} | {Harness.Timing.Median(list.Select(x => x.Trials / x.Window * 60).ToList()):F0} | {perMinute / baseline:F2}"));
         }
     }
 
@@ -214,11 +214,6 @@ internal static class DistributedBenchmark
         return spec with { Training = spec.Training with { BatchSize = batchSize, Threads = 1 } };
     }
 
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
-    }
 
     private sealed class JobCounter : IMonitor
     {

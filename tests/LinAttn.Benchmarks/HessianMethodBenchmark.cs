@@ -50,14 +50,9 @@ internal static class HessianMethodBenchmark
                 layered.Hessian(theta, evaluation);
                 now[r] = clock.Elapsed.TotalSeconds;
             }
-            double ratio = Median(old.Zip(now, (o, n) => o / n).ToArray());
-            Console.WriteLine($"{label,-34} {theta.Length,5} {Harness.Measurement.Human(Median(old)),12} {Harness.Measurement.Human(Median(now)),12} {ratio,6:F2}× {worst / scale,18:E1}");
+            double ratio = Harness.Timing.Median(old.Zip(now, (o, n) => o / n).ToArray());
+            Console.WriteLine($"{label,-34} {theta.Length,5} {Harness.Measurement.Human(Harness.Timing.Median(old)),12} {Harness.Measurement.Human(Harness.Timing.Median(now)),12} {ratio,6:F2}× {worst / scale,18:E1}");
         }
     }
 
-    private static double Median(double[] values)
-    {
-        double[] sorted = values.Order().ToArray();
-        return sorted[sorted.Length / 2];
-    }
 }

@@ -14,15 +14,13 @@ namespace LinAttn.Engine;
 /// P̄_h += M̄ T_hᵀ (= M̄ Q_h S), Q̄_h += M̄ᵀ P_h S, S̄ ← Aᵀ S̄ A + Σ_h P_hᵀ M̄ Q_h, q̄ ← Aᵀ q̄.
 /// Parameter gradients accumulate lane-wise; the caller sums lanes once per step.
 /// </remarks>
-internal sealed class AttentionKernel<TOps, TVec, T> : IAttentionKernel<TOps, TVec, T>
+internal sealed class AttentionKernel<TOps, TVec, T> : FullMatrixKernel<TOps, TVec, T>
     where TOps : struct, ISimdOps<TVec, T>
     where TVec : unmanaged
     where T : unmanaged
 {
     private readonly int _k, _kk, _layers, _heads, _d;
     private readonly bool _inputGradients;
-    private readonly LaneBuffer<TVec> _p, _q;                  // broadcast P_full, Q_full: [L, H, k, k]
-    private LaneBuffer<TVec> _gradP, _gradQ;                   // lane-wise accumulators: [L, H, k, k]
     private readonly LaneBuffer<TVec> _s, _a, _u, _t, _query;  // saved forward state
     private readonly LaneBuffer<TVec> _m, _bar, _sym, _sBar, _sBarNext, _tmp, _v, _w, _qBar, _qBarNext;
 
@@ -32,6 +30,7 @@ internal sealed class AttentionKernel<TOps, TVec, T> : IAttentionKernel<TOps, TV
     /// <param name="inputGradients">Also propagate the backward pass through layer 0, so that <see cref="InputGradientS"/>
     /// and <see cref="InputGradientQuery"/> hold ∂loss/∂S₀ and ∂loss/∂z_q (a feature MLP needs them).</param>
     public AttentionKernel(int dimension, int layers, int heads, bool inputGradients = false)
+        : base(layers * heads * (dimension + 1) * (dimension + 1))
     {
         _inputGradients = inputGradients;
         _d = dimension;
@@ -40,10 +39,6 @@ internal sealed class AttentionKernel<TOps, TVec, T> : IAttentionKernel<TOps, TV
         _layers = layers;
         _heads = heads;
         int parameterMatrices = layers * heads * _kk;
-        _p = LaneBuffer<TVec>.Allocate(parameterMatrices);
-        _q = LaneBuffer<TVec>.Allocate(parameterMatrices);
-        _gradP = LaneBuffer<TVec>.Allocate(parameterMatrices);
-        _gradQ = LaneBuffer<TVec>.Allocate(parameterMatrices);
         _s = LaneBuffer<TVec>.Allocate(layers * _kk);
         _a = LaneBuffer<TVec>.Allocate(layers * _kk);
         _u = LaneBuffer<TVec>.Allocate(layers * _kk);
@@ -68,48 +63,7 @@ internal sealed class AttentionKernel<TOps, TVec, T> : IAttentionKernel<TOps, TV
     public ReadOnlySpan<TVec> InputGradientQuery => _qBar.AsSpan();
 
     /// <inheritdoc />
-    public void SetParameters(ReadOnlySpan<double> pFull, ReadOnlySpan<double> qFull)
-    {
-        for (int i = 0; i < _p.Length; i++)
-        {
-            _p[i] = TOps.Broadcast(TOps.FromDouble(pFull[i]));
-            _q[i] = TOps.Broadcast(TOps.FromDouble(qFull[i]));
-        }
-    }
-
-    /// <inheritdoc />
-    public void SetEntry(int matrix, int fullIndex, double value)
-        => (matrix == 0 ? _p : _q)[fullIndex] = TOps.Broadcast(TOps.FromDouble(value));
-
-    /// <inheritdoc />
-    public (LaneBuffer<TVec> P, LaneBuffer<TVec> Q) Gradients
-    {
-        get => (_gradP, _gradQ);
-        set => (_gradP, _gradQ) = value;
-    }
-
-    /// <inheritdoc />
-    public int GradientLength => _p.Length;
-
-    /// <inheritdoc />
-    public void ClearGradients()
-    {
-        _gradP.Clear();
-        _gradQ.Clear();
-    }
-
-    /// <inheritdoc />
-    public void AddGradientsTo(Span<double> gradP, Span<double> gradQ)
-    {
-        for (int i = 0; i < _gradP.Length; i++)
-        {
-            gradP[i] += LaneMatrix<TOps, TVec, T>.SumLanes(ref _gradP[i]);
-            gradQ[i] += LaneMatrix<TOps, TVec, T>.SumLanes(ref _gradQ[i]);
-        }
-    }
-
-    /// <inheritdoc />
-    public TVec Forward(PromptBlock<TOps, TVec, T> block, int fromLayer = 0)
+    public override TVec Forward(PromptBlock<TOps, TVec, T> block, int fromLayer = 0)
     {
         int k = _k, kk = _kk;
         if (fromLayer == 0)
@@ -142,7 +96,7 @@ internal sealed class AttentionKernel<TOps, TVec, T> : IAttentionKernel<TOps, TV
     }
 
     /// <inheritdoc />
-    public void Backward(PromptBlock<TOps, TVec, T> block, TVec predictionGradient, int downToLayer = 0)
+    public override void Backward(PromptBlock<TOps, TVec, T> block, TVec predictionGradient, int downToLayer = 0)
     {
         int k = _k, kk = _kk;
         _qBar.Clear();

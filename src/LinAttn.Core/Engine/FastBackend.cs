@@ -19,7 +19,7 @@ public sealed class FastBackend : ITrainingBackend
     private readonly double[] _theta, _gradient, _backup;
 
     /// <summary>Creates the engine from initial parameters (layout [L, H, m, k, k]).</summary>
-    /// <param name="model">The architecture; its activation must be <see cref="ScoreActivation.Identity"/>.</param>
+    /// <param name="model">The architecture; see <see cref="Supports"/>.</param>
     /// <param name="optimizer">The optimizer.</param>
     /// <param name="clipThreshold">Global-norm clipping threshold, or null.</param>
     /// <param name="initialParameters">θ₀.</param>
@@ -40,14 +40,17 @@ public sealed class FastBackend : ITrainingBackend
         _backup = new double[_theta.Length];
     }
 
-    /// <summary>True when the fast engine computes <paramref name="model"/>: linear attention (identity scores), with a
-    /// feature MLP only in the Full parametrisation.</summary>
+    /// <summary>True when the fast engine computes <paramref name="model"/>: linear attention (identity scores; with a
+    /// feature MLP only in the Full parametrisation), or softmax and ReLU attention (token-level form) without a feature MLP.</summary>
     public static bool Supports(ModelOptions model)
-        => model.Activation == ScoreActivation.Identity && (model.FeatureMlpWidth == 0 || model.Parametrization == Parametrization.Full);
+        => model.Activation == ScoreActivation.Identity
+            ? model.FeatureMlpWidth == 0 || model.Parametrization == Parametrization.Full
+            : model.FeatureMlpWidth == 0;
 
     /// <summary>Why <paramref name="model"/> needs the TorchSharp engine (for error messages); empty when it does not.</summary>
     internal static string Unsupported(ModelOptions model)
-        => model.Activation != ScoreActivation.Identity ? $"Activation is {model.Activation}"
+        => model.Activation != ScoreActivation.Identity && model.FeatureMlpWidth > 0
+            ? $"Activation is {model.Activation} with FeatureMlpWidth {model.FeatureMlpWidth} (the fast engine has no feature MLP for softmax or ReLU attention)"
             : model.FeatureMlpWidth > 0 && model.Parametrization != Parametrization.Full
                 ? $"FeatureMlpWidth is {model.FeatureMlpWidth} (a feature MLP) with the {model.Parametrization} parametrisation (the fast engine's feature MLP needs Full)"
             : "";

@@ -67,6 +67,7 @@ internal sealed class KernelWorker<TOps, TVec, T> : KernelWorker
     private readonly AttentionKernel<TOps, TVec, T>? _fullKernel;   // the kernel, when the MLP needs its input gradients
     private readonly PromptBlock<TOps, TVec, T> _block;
     private readonly int _dimension, _layers;
+    private readonly bool _keepTokens;   // the token-level kernel (softmax, ReLU) reads the tokens, not S₀
     private PromptBatch? _retained;
     private PromptBlock<TOps, TVec, T>?[] _cache = Array.Empty<PromptBlock<TOps, TVec, T>?>();
     private readonly List<(LaneBuffer<TVec> P, LaneBuffer<TVec> Q)> _accumulators = new();   // Hessian columns of one pass
@@ -80,13 +81,18 @@ internal sealed class KernelWorker<TOps, TVec, T> : KernelWorker
             _fullKernel = new AttentionKernel<TOps, TVec, T>(options.Dimension, options.Layers, options.Heads, inputGradients: true);
             _kernel = _fullKernel;
         }
+        else if (options.Activation != ScoreActivation.Identity)
+        {
+            _kernel = new TokenAttentionKernel<TOps, TVec, T>(options.Dimension, options.Layers, options.Heads, options.Activation);
+        }
         else
         {
             _kernel = options.Parametrization == Parametrization.Full
                 ? new AttentionKernel<TOps, TVec, T>(options.Dimension, options.Layers, options.Heads)
                 : new RestrictedKernel<TOps, TVec, T>(options.Dimension, options.Layers, options.Heads, options.Parametrization == Parametrization.Restricted);
         }
-        _block = new PromptBlock<TOps, TVec, T>(options.Dimension, _mlp);
+        _keepTokens = options.Activation != ScoreActivation.Identity;
+        _block = new PromptBlock<TOps, TVec, T>(options.Dimension, _mlp, _keepTokens);
         _dimension = options.Dimension;
         _layers = options.Layers;
     }
@@ -111,7 +117,7 @@ internal sealed class KernelWorker<TOps, TVec, T> : KernelWorker
         if (cached is null)
         {
             _block.Load(batch, start);
-            cached = new PromptBlock<TOps, TVec, T>(_dimension);
+            cached = new PromptBlock<TOps, TVec, T>(_dimension, keepTokens: _keepTokens);
             cached.CopyFrom(_block);
         }
         return cached;

@@ -9,6 +9,7 @@ namespace LinAttn.Engine;
 /// <summary>
 /// The per-prompt inputs of the S-form for one block of prompts, one prompt per lane: S₀ = Σ_{i &lt; n_b} z_i z_iᵀ
 /// (k×k), the query token z_q (k), 1/n_b, the target and a lane weight (0 for lanes past the end of the batch).
+/// With <c>keepTokens</c> it holds the (n+1)·k tokens and the key mask instead of S₀ (the token-level kernel).
 /// </summary>
 internal sealed class PromptBlock<TOps, TVec, T>
     where TOps : struct, ISimdOps<TVec, T>
@@ -21,12 +22,15 @@ internal sealed class PromptBlock<TOps, TVec, T>
 
     private readonly FeatureMlp<TOps, TVec, T>? _mlp;
     private LaneBuffer<TVec> _contextMasks = LaneBuffer<TVec>.Allocate(0);
+    private readonly bool _keepTokens;
 
     /// <param name="dimension">d.</param>
     /// <param name="mlp">A feature MLP applied to every token's x before S₀ is formed, or null.</param>
-    public PromptBlock(int dimension, FeatureMlp<TOps, TVec, T>? mlp = null)
+    /// <param name="keepTokens">Keep <see cref="Tokens"/> and <see cref="KeyMask"/> (and skip S₀).</param>
+    public PromptBlock(int dimension, FeatureMlp<TOps, TVec, T>? mlp = null, bool keepTokens = false)
     {
         _mlp = mlp;
+        _keepTokens = keepTokens;
         _k = dimension + 1;
         S0 = LaneBuffer<TVec>.Allocate(_k * _k);
         Query = LaneBuffer<TVec>.Allocate(_k);
@@ -36,6 +40,15 @@ internal sealed class PromptBlock<TOps, TVec, T>
     public LaneBuffer<TVec> S0 { get; }
 
     public LaneBuffer<TVec> Query { get; }
+
+    /// <summary>With keepTokens: the (n+1)·k token entries (row-major, the query last); padding rows are zero.</summary>
+    public LaneBuffer<TVec> Tokens { get; private set; } = LaneBuffer<TVec>.Allocate(0);
+
+    /// <summary>With keepTokens: per context token t &lt; n, 1 in the lanes whose prompt has t &lt; n_b, else 0.</summary>
+    public LaneBuffer<TVec> KeyMask { get; private set; } = LaneBuffer<TVec>.Allocate(0);
+
+    /// <summary>n, the batch's (maximum) number of context tokens.</summary>
+    public int ContextLength { get; private set; }
 
     public TVec InverseCount { get; private set; }
 
@@ -50,6 +63,13 @@ internal sealed class PromptBlock<TOps, TVec, T>
     /// <summary>Copies another block's loaded values (not its staging buffer).</summary>
     public void CopyFrom(PromptBlock<TOps, TVec, T> other)
     {
+        if (other._keepTokens)
+        {
+            EnsureTokenCapacity(other.ContextLength);
+            other.Tokens.AsSpan(0, (other.ContextLength + 1) * _k).CopyTo(Tokens.AsSpan());
+            other.KeyMask.AsSpan(0, other.ContextLength).CopyTo(KeyMask.AsSpan());
+        }
+        ContextLength = other.ContextLength;
         other.S0.AsSpan().CopyTo(S0.AsSpan());
         other.Query.AsSpan().CopyTo(Query.AsSpan());
         InverseCount = other.InverseCount;
@@ -64,10 +84,12 @@ internal sealed class PromptBlock<TOps, TVec, T>
         int width = TOps.Width, k = _k, n = batch.ContextLength;
         Count = Math.Min(width, batch.BatchSize - start);
         int entries = (n + 1) * k;
-        ReadOnlySpan<TVec> tokens = Tokens(batch, start, entries);
+        ReadOnlySpan<TVec> tokens = TokenVectors(batch, start, entries);
         if (_mlp is not null) tokens = _mlp.Forward(tokens, n, batch.ContextLengths is null ? ReadOnlySpan<TVec>.Empty : ContextMasks(batch, start, n));
+        ContextLength = n;
 
-        if (k == 6) AccumulateMoments6(tokens, n);
+        if (_keepTokens) KeepTokens(batch, start, tokens, n);
+        else if (k == 6) AccumulateMoments6(tokens, n);
         else AccumulateMoments(tokens, n);
         tokens.Slice(n * k, k).CopyTo(Query);
 
@@ -87,6 +109,20 @@ internal sealed class PromptBlock<TOps, TVec, T>
         Weight = TOps.Load(_lanes);
     }
 
+    private void KeepTokens(PromptBatch batch, int start, ReadOnlySpan<TVec> tokens, int n)
+    {
+        EnsureTokenCapacity(n);
+        tokens.CopyTo(Tokens.AsSpan());
+        if (batch.ContextLengths is null) KeyMask.AsSpan(0, n).Fill(TOps.Broadcast(TOps.FromDouble(1.0)));
+        else ContextMasks(batch, start, n).CopyTo(KeyMask.AsSpan());
+    }
+
+    private void EnsureTokenCapacity(int n)
+    {
+        if (Tokens.Length < (n + 1) * _k) Tokens = LaneBuffer<TVec>.Allocate((n + 1) * _k);
+        if (KeyMask.Length < n) KeyMask = LaneBuffer<TVec>.Allocate(n);
+    }
+
     // Per context token t, 1 in the lanes whose prompt has t < n_b, else 0.
     private ReadOnlySpan<TVec> ContextMasks(PromptBatch batch, int start, int n)
     {
@@ -102,7 +138,7 @@ internal sealed class PromptBlock<TOps, TVec, T>
 
     // The block's (n+1)·k token entries as lane vectors: read in place when a block is exactly one float tile,
     // otherwise transposed into the staging buffer.
-    private ReadOnlySpan<TVec> Tokens(PromptBatch batch, int start, int entries)
+    private ReadOnlySpan<TVec> TokenVectors(PromptBatch batch, int start, int entries)
     {
         int width = TOps.Width, k = _k, n = batch.ContextLength, stride = batch.PromptStride;
         int lanes = PromptBatch.TileLanes;

@@ -12,21 +12,20 @@ namespace LinAttn.Engine;
 /// x_q ← A x_q; w = S_xx u + v; v ← A w; S_xx ← A S_xx Aᵀ. The prediction is −y_q. The backward pass is the adjoint of
 /// these steps in reverse order (see the comments in <see cref="Backward"/>).
 /// </remarks>
-internal sealed class RestrictedKernel<TOps, TVec, T> : IAttentionKernel<TOps, TVec, T>
+internal sealed class RestrictedKernel<TOps, TVec, T> : KernelBase<TOps, TVec, T>
     where TOps : struct, ISimdOps<TVec, T>
     where TVec : unmanaged
     where T : unmanaged
 {
     private readonly int _d, _dd, _k, _layers, _heads;
     private readonly bool _hasP;
-    private readonly LaneBuffer<TVec> _p, _q;                                     // [L, H, d, d]
-    private LaneBuffer<TVec> _gradP, _gradQ;                                      // [L, H, d, d], lane-wise
     private readonly LaneBuffer<TVec> _s, _v, _x, _a, _uState, _wState, _sa, _t;  // saved forward state
     private readonly LaneBuffer<TVec> _y;                                         // y_q entering each layer
     private readonly LaneBuffer<TVec> _uBar, _wBar, _aBar, _sym, _tmp, _mat;
     private LaneBuffer<TVec> _xBar, _xBarNext, _vBar, _vBarNext, _sBar, _sBarNext;   // swapped between layers
 
     public RestrictedKernel(int dimension, int layers, int heads, bool hasP)
+        : base(layers * heads * dimension * dimension)   // P, Q and their gradients: [L, H, d, d]
     {
         _d = dimension;
         _dd = dimension * dimension;
@@ -35,10 +34,6 @@ internal sealed class RestrictedKernel<TOps, TVec, T> : IAttentionKernel<TOps, T
         _heads = heads;
         _hasP = hasP;
         int parameters = layers * heads * _dd;
-        _p = LaneBuffer<TVec>.Allocate(parameters);
-        _q = LaneBuffer<TVec>.Allocate(parameters);
-        _gradP = LaneBuffer<TVec>.Allocate(parameters);
-        _gradQ = LaneBuffer<TVec>.Allocate(parameters);
         _t = LaneBuffer<TVec>.Allocate(parameters);
         _s = LaneBuffer<TVec>.Allocate(layers * _dd);
         _a = LaneBuffer<TVec>.Allocate(layers * _dd);
@@ -63,7 +58,7 @@ internal sealed class RestrictedKernel<TOps, TVec, T> : IAttentionKernel<TOps, T
     }
 
     /// <inheritdoc />
-    public void SetParameters(ReadOnlySpan<double> pFull, ReadOnlySpan<double> qFull)
+    public override void SetParameters(ReadOnlySpan<double> pFull, ReadOnlySpan<double> qFull)
     {
         int kk = _k * _k;
         for (int lh = 0; lh < _layers * _heads; lh++)
@@ -76,31 +71,14 @@ internal sealed class RestrictedKernel<TOps, TVec, T> : IAttentionKernel<TOps, T
     }
 
     /// <inheritdoc />
-    public void SetEntry(int matrix, int fullIndex, double value)
+    public override void SetEntry(int matrix, int fullIndex, double value)
     {
         int kk = _k * _k, lh = fullIndex / kk, r = fullIndex % kk / _k, c = fullIndex % _k;
         if (r < _d && c < _d) (matrix == 0 ? _p : _q)[lh * _dd + r * _d + c] = TOps.Broadcast(TOps.FromDouble(value));
     }
 
     /// <inheritdoc />
-    public (LaneBuffer<TVec> P, LaneBuffer<TVec> Q) Gradients
-    {
-        get => (_gradP, _gradQ);
-        set => (_gradP, _gradQ) = value;
-    }
-
-    /// <inheritdoc />
-    public int GradientLength => _p.Length;
-
-    /// <inheritdoc />
-    public void ClearGradients()
-    {
-        _gradP.Clear();
-        _gradQ.Clear();
-    }
-
-    /// <inheritdoc />
-    public void AddGradientsTo(Span<double> gradP, Span<double> gradQ)
+    public override void AddGradientsTo(Span<double> gradP, Span<double> gradQ)
     {
         int kk = _k * _k;
         for (int lh = 0; lh < _layers * _heads; lh++)
@@ -114,7 +92,7 @@ internal sealed class RestrictedKernel<TOps, TVec, T> : IAttentionKernel<TOps, T
     }
 
     /// <inheritdoc />
-    public TVec Forward(PromptBlock<TOps, TVec, T> block, int fromLayer = 0)
+    public override TVec Forward(PromptBlock<TOps, TVec, T> block, int fromLayer = 0)
     {
         int d = _d, dd = _dd, k = _k;
         if (fromLayer == 0)
@@ -178,7 +156,7 @@ internal sealed class RestrictedKernel<TOps, TVec, T> : IAttentionKernel<TOps, T
     }
 
     /// <inheritdoc />
-    public void Backward(PromptBlock<TOps, TVec, T> block, TVec predictionGradient, int downToLayer = 0)
+    public override void Backward(PromptBlock<TOps, TVec, T> block, TVec predictionGradient, int downToLayer = 0)
     {
         int d = _d, dd = _dd;
         TVec yBar = TOps.Sub(TOps.Zero, predictionGradient);   // ŷ = −y_q; ȳ is the same at every layer

@@ -137,8 +137,8 @@ public static class Runner
             ? new FastBackend(model, training.Optimizer, training.ClipThreshold, initialParameters, training.Threads)
             : new TorchSharpBackend(model, training.Optimizer, training.ClipThreshold, initialParameters, torch.device(training.Device));
 
-    /// <summary>The engine <see cref="TrainingOptions.Engine"/> resolves to: Auto becomes Fast for linear attention on the
-    /// CPU and TorchSharp otherwise. An explicit Fast on a configuration it cannot compute is rejected.</summary>
+    /// <summary>The engine <see cref="TrainingOptions.Engine"/> resolves to: Auto becomes Fast on the CPU for every model
+    /// <see cref="FastBackend.Supports"/> and TorchSharp otherwise. An explicit Fast on a configuration it cannot compute is rejected.</summary>
     public static EngineKind ResolveEngine(ModelOptions model, TrainingOptions training)
     {
         bool cpu = string.Equals(training.Device.Trim(), "cpu", StringComparison.OrdinalIgnoreCase);
@@ -147,7 +147,7 @@ public static class Runner
         {
             EngineKind.TorchSharp => EngineKind.TorchSharp,
             EngineKind.Fast when !fastApplies => throw new ArgumentOutOfRangeException(nameof(TrainingOptions.Engine),
-                $"Engine Fast computes linear attention (a feature MLP only with the Full parametrisation) on the CPU only, but {(FastBackend.Supports(model) ? $"Device is '{training.Device}'" : FastBackend.Unsupported(model))}. Use Engine Auto or TorchSharp."),
+                $"Engine Fast computes linear, softmax and ReLU attention (a feature MLP only with linear attention and the Full parametrisation) on the CPU only, but {(FastBackend.Supports(model) ? $"Device is '{training.Device}'" : FastBackend.Unsupported(model))}. Use Engine Auto or TorchSharp."),
             EngineKind.Fast => EngineKind.Fast,
             _ => fastApplies ? EngineKind.Fast : EngineKind.TorchSharp,
         };

@@ -20,6 +20,13 @@ internal static class Timing
         return new Measurement(perCall[repeats / 2], perCall[0], perCall[^1]);
     }
 
+    /// <summary>The median of <paramref name="values"/> (the mean of the middle two for an even count).</summary>
+    public static double Median(IEnumerable<double> values)
+    {
+        double[] sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : 0.5 * (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]);
+    }
+
     /// <summary>Iterations so that one repeat takes about <paramref name="targetSeconds"/>.</summary>
     public static int Calibrate(Action action, double targetSeconds = 0.3)
     {

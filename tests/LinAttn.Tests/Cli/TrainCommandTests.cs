@@ -68,7 +68,8 @@ public sealed class TrainCommandTests : TorchTest, IDisposable
         var console = new TestConsole();
         int code = await Program.Run(new[] { "train", "--engine", "fast", "--device", "cuda", "--out", _folder }, console);
         Assert.Equal(2, code);
-        Assert.Contains("Engine Fast computes linear attention", console.Output);
+        Assert.Contains("Engine Fast computes linear, softmax and ReLU", console.Output);
+        Assert.Contains("Device is 'cuda'", console.Output.Replace("\n", " "));
     }
 
     [Fact]

@@ -51,17 +51,39 @@ public sealed class EngineSelectionTests : TorchTest
         Assert.True(fast.History.EvaluationLoss[^1] < 0.8 * fast.History.EvaluationLoss[0], "the run learns");
     }
 
+    [Theory]
+    [InlineData(ScoreActivation.Softmax, Parametrization.Restricted)]
+    [InlineData(ScoreActivation.Relu, Parametrization.Full)]
+    public void TrainingCurves_OfBothEngines_Agree_ForSoftmaxAndReluAttention(ScoreActivation activation, Parametrization parametrization)
+    {
+        RunSpec spec = Spec(EngineKind.Fast, Precision.Float64);
+        spec = spec with
+        {
+            Model = spec.Model with { Activation = activation, Parametrization = parametrization },
+            Task = spec.Task with { ContextLength = 10 },
+            Training = spec.Training with { Steps = 100 },
+        };
+        TrainingResult fast = Runner.Train(spec);
+        TrainingResult torch = Runner.Train(spec with { Training = spec.Training with { Engine = EngineKind.TorchSharp } });
+        Assert.True(Numerics.MaxEntrywiseRelativeError(fast.History.TrainLoss, torch.History.TrainLoss) < 1e-8);
+        Assert.True(Numerics.MaxEntrywiseRelativeError(fast.History.EvaluationLoss, torch.History.EvaluationLoss) < 1e-8);
+        Assert.True(Numerics.MaxRelativeError(fast.FinalParameters, torch.FinalParameters) < 1e-8);
+        Assert.True(fast.History.EvaluationLoss[^1] < fast.History.EvaluationLoss[0], "the run learns");
+    }
+
     [Fact]
-    public void Auto_PicksFastForLinearAttention_AndTorchSharpOtherwise()
+    public void Auto_PicksFastOnTheCpu_AndTorchSharpForWhatTheFastEngineCannotCompute()
     {
         var training = new TrainingOptions();
         Assert.Equal(EngineKind.Fast, Runner.ResolveEngine(new ModelOptions(), training));
-        Assert.Equal(EngineKind.TorchSharp, Runner.ResolveEngine(new ModelOptions { Activation = ScoreActivation.Softmax }, training));
+        Assert.Equal(EngineKind.Fast, Runner.ResolveEngine(new ModelOptions { Activation = ScoreActivation.Softmax }, training));
+        Assert.Equal(EngineKind.Fast, Runner.ResolveEngine(new ModelOptions { Activation = ScoreActivation.Relu }, training with { Engine = EngineKind.Fast }));
         Assert.Equal(EngineKind.TorchSharp, Runner.ResolveEngine(new ModelOptions(), training with { Device = "cuda" }));
-        var e = Assert.Throws<ArgumentOutOfRangeException>(() =>
-            Runner.ResolveEngine(new ModelOptions { Activation = ScoreActivation.Relu }, training with { Engine = EngineKind.Fast }));
+        var softmaxMlp = new ModelOptions { Parametrization = Parametrization.Full, FeatureMlpWidth = 8, Activation = ScoreActivation.Relu };
+        Assert.Equal(EngineKind.TorchSharp, Runner.ResolveEngine(softmaxMlp, training));
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => Runner.ResolveEngine(softmaxMlp, training with { Engine = EngineKind.Fast }));
         Assert.Equal("Engine", e.ParamName);
-        Assert.Contains("Relu", e.Message);
+        Assert.Contains("Activation is Relu with FeatureMlpWidth 8", e.Message);
 
         // A feature MLP runs on the fast engine with the Full parametrisation (the nonlinear experiment's model) only.
         var mlp = new ModelOptions { Parametrization = Parametrization.Full, FeatureMlpWidth = 30 };

@@ -11,7 +11,7 @@ namespace LinAttn.Tests.Engine;
 /// <summary>The fast engine against the TorchSharp model (autograd) and the parity vectors.</summary>
 public sealed class FastEngineTests : TorchTest
 {
-    private static PromptBatch Batch(int d, int n, int batchSize, ulong seed, bool padded)
+    internal static PromptBatch Batch(int d, int n, int batchSize, ulong seed, bool padded)
     {
         PromptBatch batch = new PromptSampler(new TaskOptions { Dimension = d, ContextLength = n, Covariates = CovariateDistribution.Gamma, GammaShape = 2.5 })
             .Sample(batchSize, seed, StreamPurpose.Evaluation, 0, 1);
@@ -20,7 +20,7 @@ public sealed class FastEngineTests : TorchTest
         return new PromptBatch(batchSize, n, d, batch.Tokens, batch.Targets, lengths);
     }
 
-    private static (double Loss, double[] Gradient, double[] Predictions) TorchReference(ModelOptions options, double[] theta, PromptBatch batch)
+    internal static (double Loss, double[] Gradient, double[] Predictions) TorchReference(ModelOptions options, double[] theta, PromptBatch batch)
     {
         using var scope = torch.NewDisposeScope();
         using var model = new LinearTransformer(options with { Precision = Precision.Float64 }, theta);
@@ -52,7 +52,7 @@ public sealed class FastEngineTests : TorchTest
 
     // Loss, gradient and predictions of the float64 fast engine equal TorchSharp's autograd to 1e-10; returns the
     // fast gradient and predictions.
-    private static (double[] Gradient, double[] Predictions) AssertFloat64MatchesTorchSharp(ModelOptions options, double[] theta, PromptBatch batch, SimdWidth width)
+    internal static (double[] Gradient, double[] Predictions) AssertFloat64MatchesTorchSharp(ModelOptions options, double[] theta, PromptBatch batch, SimdWidth width)
     {
         var (loss, gradient, predictions) = TorchReference(options, theta, batch);
         var fast = new FastModel(options, threads: 1, width);
@@ -96,6 +96,13 @@ public sealed class FastEngineTests : TorchTest
         var options = new ModelOptions { Parametrization = Parametrization.Full, InitStd = 0.1, FeatureMlpWidth = 30 };   // the authors' 551 parameters
         double[] theta = LinearTransformer.InitialParameters(options, 2);
         PromptBatch batch = new PromptSampler(new TaskOptions { Target = TargetFunction.RandomReluFeatures }).Sample(300, 4, StreamPurpose.Evaluation, 0, 1);
+        AssertFloat32MatchesTorchSharp_OnOneAndTwoThreads(options, theta, batch);
+    }
+
+    // Loss and gradient of the float32 fast engine equal TorchSharp's float64 autograd to 1e-4 and are bit-identical on
+    // one and two threads.
+    internal static void AssertFloat32MatchesTorchSharp_OnOneAndTwoThreads(ModelOptions options, double[] theta, PromptBatch batch)
+    {
         var (loss, gradient, _) = TorchReference(options, theta, batch);
         var one = new double[theta.Length];
         var two = new double[theta.Length];
@@ -127,9 +134,12 @@ public sealed class FastEngineTests : TorchTest
     [InlineData(Parametrization.Restricted, Precision.Float64, false)]
     [InlineData(Parametrization.Full, Precision.Float64, true)]
     [InlineData(Parametrization.Restricted, Precision.Float32, true)]
-    public void Retain_ReusesLoadedBlocks_WithBitIdenticalResults(Parametrization parametrization, Precision precision, bool padded)
+    [InlineData(Parametrization.Restricted, Precision.Float64, true, ScoreActivation.Softmax)]
+    [InlineData(Parametrization.Full, Precision.Float32, false, ScoreActivation.Relu)]
+    public void Retain_ReusesLoadedBlocks_WithBitIdenticalResults(Parametrization parametrization, Precision precision, bool padded,
+        ScoreActivation activation = ScoreActivation.Identity)
     {
-        var options = new ModelOptions { Parametrization = parametrization, Precision = precision };
+        var options = new ModelOptions { Parametrization = parametrization, Precision = precision, Activation = activation };
         double[] theta = LinearTransformer.InitialParameters(options, 3);
         double[] moved = theta.Select((v, i) => v + 0.01 * Math.Sin(i)).ToArray();
         PromptBatch batch = Batch(5, 20, 601, 7, padded);          // 601: the last block is partly empty
@@ -197,7 +207,12 @@ public sealed class FastEngineTests : TorchTest
     {
         var options = new ModelOptions { Dimension = 3, Layers = 2, Heads = 2 };
         double[] theta = Tensors.RandomParameters(options, 33, 0.3);
-        PromptBatch batch = Batch(3, 6, 64, 8, padded: true);
+        AssertHessianAndHvpMatchDoubleBackward(options, theta, Batch(3, 6, 64, 8, padded: true));
+    }
+
+    // The fast engine's finite-difference Hessian and HVP equal TorchSharp's double backward to 1e-6 of the largest entry.
+    internal static void AssertHessianAndHvpMatchDoubleBackward(ModelOptions options, double[] theta, PromptBatch batch)
+    {
         using var exact = new TorchSharpDifferentiableLoss(options);
         using var fast = new FastDifferentiableLoss(options, threads: 1);
         double[] reference = exact.Hessian(theta, batch);

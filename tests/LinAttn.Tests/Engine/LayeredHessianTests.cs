@@ -20,6 +20,8 @@ public sealed class LayeredHessianTests : TorchTest
         yield return new object[] { Parametrization.Full, 3, 1, 5, Precision.Float64 };
         yield return new object[] { Parametrization.PreconditionedGd, 3, 2, 5, Precision.Float64 };
         yield return new object[] { Parametrization.Restricted, 4, 1, 3, Precision.Float32 };
+        yield return new object[] { Parametrization.Restricted, 3, 1, 4, Precision.Float64, ScoreActivation.Softmax };
+        yield return new object[] { Parametrization.Full, 2, 2, 3, Precision.Float64, ScoreActivation.Relu };
     }
 
     private static PromptBatch PaddedBatch(int d, int batchSize, ulong seed)
@@ -39,9 +41,10 @@ public sealed class LayeredHessianTests : TorchTest
 
     [Theory]
     [MemberData(nameof(Models))]
-    public void EveryEntry_EqualsForwardDifferencesOfWholeGradients_BitForBit(Parametrization parametrization, int layers, int heads, int d, Precision precision)
+    public void EveryEntry_EqualsForwardDifferencesOfWholeGradients_BitForBit(Parametrization parametrization, int layers, int heads, int d, Precision precision,
+        ScoreActivation activation = ScoreActivation.Identity)
     {
-        var options = new ModelOptions { Parametrization = parametrization, Layers = layers, Heads = heads, Dimension = d, Precision = precision };
+        var options = new ModelOptions { Parametrization = parametrization, Layers = layers, Heads = heads, Dimension = d, Precision = precision, Activation = activation };
         double[] theta = Tensors.RandomParameters(options, 41, 0.3);
         PromptBatch batch = PaddedBatch(d, 601, 12);   // 601: three chunks, the last block partly empty
         const double epsilon = 1e-7;

@@ -25,6 +25,12 @@ internal interface ISimdOps<TVec, T>
     /// <summary>a·b + c (fused where the hardware has FMA).</summary>
     static abstract TVec MulAdd(TVec a, TVec b, TVec c);
 
+    /// <summary>a / b, lane by lane (IEEE division).</summary>
+    static abstract TVec Divide(TVec a, TVec b);
+
+    /// <summary>eˣ lane by lane for x ≤ 0 (the max-subtracted softmax scores of the token-level kernel); see <see cref="VectorExp"/>.</summary>
+    static abstract TVec ExpNonPositive(TVec x);
+
     /// <summary>Lane-wise maximum (the ReLU is Max(x, 0)).</summary>
     static abstract TVec Max(TVec a, TVec b);
 
