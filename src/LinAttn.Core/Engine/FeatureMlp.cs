@@ -22,7 +22,9 @@ internal sealed class FeatureMlp<TOps, TVec, T>
     private readonly int _d, _k, _h;
     private readonly LaneBuffer<TVec> _weights;    // broadcast parameters, θ's MLP layout: W₁, b₁, W₂, b₂
     private readonly LaneBuffer<TVec> _gradients;  // lane-wise gradient accumulators, same layout
-    private readonly LaneBuffer<TVec> _sym, _g, _hBar;
+    private readonly LaneBuffer<TVec> _sym;
+    private LaneBuffer<TVec> _g = LaneBuffer<TVec>.Allocate(0);         // [(n+1)·d]: ∂loss/∂(features' x-part)
+    private LaneBuffer<TVec> _hBar = LaneBuffer<TVec>.Allocate(0);      // [(n+1)·h]: ∂loss/∂(pre-activation)
     private LaneBuffer<TVec> _x = LaneBuffer<TVec>.Allocate(0);         // [(n+1)·d]: raw x of the block's tokens
     private LaneBuffer<TVec> _hidden = LaneBuffer<TVec>.Allocate(0);    // [(n+1)·h]: ReLU(W₁ x + b₁)
     private LaneBuffer<TVec> _features = LaneBuffer<TVec>.Allocate(0);  // [(n+1)·k]: (features, y)
@@ -36,8 +38,6 @@ internal sealed class FeatureMlp<TOps, TVec, T>
         _weights = LaneBuffer<TVec>.Allocate(ParameterCount);
         _gradients = LaneBuffer<TVec>.Allocate(ParameterCount);
         _sym = LaneBuffer<TVec>.Allocate(_k * _k);
-        _g = LaneBuffer<TVec>.Allocate(_d);
-        _hBar = LaneBuffer<TVec>.Allocate(_h);
     }
 
     /// <summary>Number of MLP parameters: 2·h·d + h + d.</summary>
@@ -81,29 +81,23 @@ internal sealed class FeatureMlp<TOps, TVec, T>
             _hidden = LaneBuffer<TVec>.Allocate(_tokens * h);
             _features = LaneBuffer<TVec>.Allocate(_tokens * k);
         }
-        Span<TVec> x = _x.AsSpan(), hidden = _hidden.AsSpan(), features = _features.AsSpan();
+        int tokenCount = _tokens;
+        Span<TVec> x = _x.AsSpan(0, tokenCount * d), hidden = _hidden.AsSpan(0, tokenCount * h), features = _features.AsSpan(0, tokenCount * k);
         ReadOnlySpan<TVec> w1 = W1(_weights), b1 = B1(_weights), w2 = W2(_weights), b2 = B2(_weights);
-        for (int t = 0; t < _tokens; t++)
+        for (int t = 0; t < tokenCount; t++)
         {
-            ReadOnlySpan<TVec> z = tokens.Slice(t * k, k);
-            Span<TVec> xt = x.Slice(t * d, d), ht = hidden.Slice(t * h, h), ft = features.Slice(t * k, k);
-            z[..d].CopyTo(xt);
-            for (int j = 0; j < h; j++)
-            {
-                TVec pre = b1[j];
-                for (int c = 0; c < d; c++) pre = TOps.MulAdd(w1[j * d + c], xt[c], pre);
-                ht[j] = TOps.Max(pre, TOps.Zero);
-            }
-            for (int i = 0; i < d; i++)
-            {
-                TVec f = b2[i];
-                for (int j = 0; j < h; j++) f = TOps.MulAdd(w2[i * h + j], ht[j], f);
-                ft[i] = f;
-            }
-            ft[d] = z[d];
-            if (t < n && !contextMasks.IsEmpty)
-                for (int i = 0; i < k; i++) ft[i] = TOps.Mul(ft[i], contextMasks[t]);
+            tokens.Slice(t * k, d).CopyTo(x.Slice(t * d, d));
+            b1.CopyTo(hidden.Slice(t * h, h));
+            b2.CopyTo(features.Slice(t * k, d));
+            features[t * k + d] = tokens[t * k + d];
         }
+        // Each entry starts from its bias and adds the products in ascending order, as a per-token loop would.
+        Product(tokenCount, h, d, RowMajor(x, d), Transposed(w1, d), hidden, h, accumulate: true);           // W₁ x + b₁
+        for (int i = 0; i < hidden.Length; i++) hidden[i] = TOps.Max(hidden[i], TOps.Zero);
+        Product(tokenCount, d, h, RowMajor(hidden, h), Transposed(w2, h), features, k, accumulate: true);    // W₂ ReLU(·) + b₂
+        if (!contextMasks.IsEmpty)
+            for (int t = 0; t < n; t++)
+                for (int i = 0; i < k; i++) features[t * k + i] = TOps.Mul(features[t * k + i], contextMasks[t]);
         return features[..(_tokens * k)];
     }
 
@@ -111,43 +105,38 @@ internal sealed class FeatureMlp<TOps, TVec, T>
     /// <paramref name="sBar"/> = ∂loss/∂S₀ (k×k) and <paramref name="queryBar"/> = ∂loss/∂z_q (k).</summary>
     public void Backward(ReadOnlySpan<TVec> sBar, ReadOnlySpan<TVec> queryBar)
     {
-        int d = _d, k = _k, h = _h, n = _tokens - 1;
-        Span<TVec> sym = _sym.AsSpan(), g = _g.AsSpan(), hBar = _hBar.AsSpan();
-        for (int i = 0; i < d; i++)
+        int d = _d, k = _k, h = _h, n = _tokens - 1, tokenCount = _tokens;
+        EnsureBackwardState(tokenCount);
+        Span<TVec> sym = _sym.AsSpan(), g = _g.AsSpan(0, tokenCount * d), hBar = _hBar.AsSpan(0, tokenCount * h);
+        for (int i = 0; i < k; i++)
             for (int j = 0; j < k; j++) sym[i * k + j] = TOps.Add(sBar[i * k + j], sBar[j * k + i]);
-        ReadOnlySpan<TVec> x = _x.AsSpan(), hidden = _hidden.AsSpan(), features = _features.AsSpan(), w2 = W2(_weights);
+        ReadOnlySpan<TVec> x = _x.AsSpan(0, tokenCount * d), hidden = _hidden.AsSpan(0, tokenCount * h), features = _features.AsSpan(0, tokenCount * k);
+        ReadOnlySpan<TVec> w2 = W2(_weights);
         Span<TVec> gw1 = W1(_gradients), gb1 = B1(_gradients), gw2 = W2(_gradients), gb2 = B2(_gradients);
-        for (int t = 0; t <= n; t++)
-        {
-            ReadOnlySpan<TVec> ft = features.Slice(t * k, k), ht = hidden.Slice(t * h, h), xt = x.Slice(t * d, d);
-            for (int i = 0; i < d; i++)
-            {
-                if (t == n)
-                {
-                    g[i] = queryBar[i];
-                    continue;
-                }
-                TVec sum = TOps.Zero;
-                for (int j = 0; j < k; j++) sum = TOps.MulAdd(sym[i * k + j], ft[j], sum);
-                g[i] = sum;
-            }
-            for (int j = 0; j < h; j++) hBar[j] = TOps.Zero;
-            for (int i = 0; i < d; i++)
-            {
-                TVec gi = g[i];
-                gb2[i] = TOps.Add(gb2[i], gi);
-                for (int j = 0; j < h; j++)
-                {
-                    gw2[i * h + j] = TOps.MulAdd(gi, ht[j], gw2[i * h + j]);
-                    hBar[j] = TOps.MulAdd(w2[i * h + j], gi, hBar[j]);
-                }
-            }
-            for (int j = 0; j < h; j++)
-            {
-                TVec hj = TOps.WherePositive(ht[j], hBar[j]);   // ReLU′: 1 where the pre-activation was > 0
-                gb1[j] = TOps.Add(gb1[j], hj);
-                for (int c = 0; c < d; c++) gw1[j * d + c] = TOps.MulAdd(hj, xt[c], gw1[j * d + c]);
-            }
-        }
+        // ∂loss/∂feature: (S̄ + S̄ᵀ) z_t for context tokens (rows 0…d−1 of it), q̄ for the query.
+        Product(n, d, k, RowMajor(features, k), Transposed(sym, k), g, d, accumulate: false);
+        queryBar[..d].CopyTo(g.Slice(n * d, d));
+        for (int t = 0; t < tokenCount; t++)
+            for (int i = 0; i < d; i++) gb2[i] = TOps.Add(gb2[i], g[t * d + i]);
+        Product(d, h, tokenCount, Transposed(g, d), RowMajor(hidden, h), gw2, h, accumulate: true);   // W̄₂ += Σ_t g_t h_tᵀ
+        Product(tokenCount, h, d, RowMajor(g, d), RowMajor(w2, h), hBar, h, accumulate: false);                          // h̄_t = W₂ᵀ g_t
+        for (int i = 0; i < hBar.Length; i++) hBar[i] = TOps.WherePositive(hidden[i], hBar[i]);         // ReLU′: 1 where the pre-activation was > 0
+        for (int t = 0; t < tokenCount; t++)
+            for (int j = 0; j < h; j++) gb1[j] = TOps.Add(gb1[j], hBar[t * h + j]);
+        Product(h, d, tokenCount, Transposed(hBar, h), RowMajor(x, d), gw1, d, accumulate: true);     // W̄₁ += Σ_t h̄_t x_tᵀ
     }
+
+    private void EnsureBackwardState(int tokens)
+    {
+        if (_g.Length < tokens * _d) _g = LaneBuffer<TVec>.Allocate(tokens * _d);
+        if (_hBar.Length < tokens * _h) _hBar = LaneBuffer<TVec>.Allocate(tokens * _h);
+    }
+
+    // C (+)= A B over lane vectors (LaneStridedProduct): with accumulate each entry starts from C's value (a bias or a sum).
+    private static void Product(int rows, int columns, int inner, StridedOperand<TVec> a, StridedOperand<TVec> b, Span<TVec> c, int cRow, bool accumulate)
+        => LaneStridedProduct<TOps, TVec, T>.Multiply(rows, columns, inner, a, b, c, cRow, accumulate);
+
+    private static StridedOperand<TVec> RowMajor(ReadOnlySpan<TVec> data, int width) => StridedOperand<TVec>.RowMajor(data, width);
+
+    private static StridedOperand<TVec> Transposed(ReadOnlySpan<TVec> data, int width) => StridedOperand<TVec>.Transposed(data, width);
 }
