@@ -96,8 +96,8 @@ public sealed partial class LinearAttentionRegressionTrainer
         /// <summary>How P and Q are built from the parameters. Default <see cref="Model.Parametrization.Restricted"/> (the paper's).</summary>
         public Parametrization Parametrization { get; set; } = Parametrization.Restricted;
 
-        /// <summary>Score activation. Default <see cref="ScoreActivation.Identity"/> (linear attention, scored in the fast
-        /// S-form). Softmax and ReLU are scored with the slower token-level form, O(n²) per row.</summary>
+        /// <summary>Score activation. Default <see cref="ScoreActivation.Identity"/> (linear attention, the fast engine's
+        /// S-form, O(1) in n per row). Softmax and ReLU train and score with the fast engine's token-level kernel, O(n²) per row.</summary>
         public ScoreActivation Activation { get; set; } = ScoreActivation.Identity;
 
         /// <summary>Standard deviation of the N(0, std²) initialisation. Range: ≥ 0. Default 0.05.</summary>

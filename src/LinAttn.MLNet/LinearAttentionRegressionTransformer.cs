@@ -67,8 +67,8 @@ public sealed class LinearAttentionRegressionTransformer : ITransformer
         return _chain.GetRowToRowMapper(inputSchema);
     }
 
-    /// <summary>Appends the score column to <paramref name="input"/> (lazily, as every ML.NET transform). For linear attention
-    /// the rows are scored in blocks by the fast engine; the scores are bit-identical to the saved per-row chain's.</summary>
+    /// <summary>Appends the score column to <paramref name="input"/> (lazily, as every ML.NET transform). The rows are scored
+    /// in blocks by the fast engine; the scores are bit-identical to the saved per-row chain's.</summary>
     public IDataView Transform(IDataView input)
     {
         Guard.NotNull(input);

@@ -1,7 +1,7 @@
 using LinAttn.Benchmarks;
 
 // Timed harness (medians over repeats). Run alone on the machine:
-//   dotnet run -c Release --project tests/LinAttn.Benchmarks -- <compare|step|fast|fast-variants|memory|flops|kernel-cpu|peak|mlnet [rows]|profile|automl [steps] [seeds]|trial-speed [steps]|distributed [all|overhead|throughput] [steps] [batch] [repeats]|diagnostics [threads] [fast]|hessian [threads] [rounds]|token [threads] [rounds]>
+//   dotnet run -c Release --project tests/LinAttn.Benchmarks -- <compare|step|fast|fast-variants|memory|flops|kernel-cpu|peak|mlnet [rows] [activation]|profile|automl [steps] [seeds]|trial-speed [steps]|distributed [all|overhead|throughput] [steps] [batch] [repeats]|diagnostics [threads] [fast]|hessian [threads] [rounds]|token [threads] [rounds]>
 string what = args.Length > 0 ? args[0] : "step";
 switch (what)
 {
@@ -31,7 +31,9 @@ switch (what)
         PeakFlopsBenchmark.Run();
         break;
     case "mlnet":
-        MLNetScoringBenchmark.Run(args.Length > 1 ? int.Parse(args[1]) : 100_000);
+        // mlnet [rows, default 100000] [identity|softmax|relu, default identity]
+        MLNetScoringBenchmark.Run(args.Length > 1 ? int.Parse(args[1]) : 100_000,
+            args.Length > 2 ? Enum.Parse<LinAttn.Model.ScoreActivation>(args[2], ignoreCase: true) : LinAttn.Model.ScoreActivation.Identity);
         break;
     case "profile":
         ProfileStep.Run(args.Length > 1 ? int.Parse(args[1]) : 1000, args.Length > 2 ? int.Parse(args[2]) : 1);

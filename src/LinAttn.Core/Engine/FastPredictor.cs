@@ -5,17 +5,17 @@ using LinAttn.Tasks;
 namespace LinAttn.Engine;
 
 /// <summary>
-/// Predictions of a trained linear-attention model with the fast engine, parameters prepared once: for scoring many
+/// Predictions of a trained model (linear, softmax or ReLU attention) with the fast engine, parameters prepared once: for scoring many
 /// batches (ML.NET transforms, evaluation loops). One thread; not thread-safe (use one instance per thread).
 /// </summary>
-/// <remarks>Every SIMD lane runs the same sequence of IEEE operations, so a prompt's prediction is bit-identical whatever
+/// <remarks>Every SIMD lane runs the same sequence of IEEE operations (the softmax's exp included, see <see cref="Simd.VectorExp"/>), so a prompt's prediction is bit-identical whatever
 /// the width, the lane it lands in, or the batch around it: a one-prompt <see cref="SimdWidth.Scalar"/> predictor and a
 /// full-width predictor agree exactly.</remarks>
 public sealed class FastPredictor
 {
     private readonly KernelWorker _worker;
 
-    /// <summary>Creates the predictor for <paramref name="model"/> (linear attention) with parameters θ.</summary>
+    /// <summary>Creates the predictor for <paramref name="model"/> (any model <see cref="FastBackend.Supports"/>) with parameters θ.</summary>
     /// <param name="model">The architecture; <see cref="ModelOptions.Precision"/> selects float32 or float64 arithmetic.</param>
     /// <param name="parameters">θ in the layout [L, H, m, k, k].</param>
     /// <param name="width">SIMD width; <see cref="SimdWidth.Scalar"/> for one prompt at a time.</param>

@@ -40,8 +40,9 @@ internal sealed class ScoringModel
         return (float)_scorer.Score(tokens, n);
     }
 
-    /// <summary>True when the batched engine path applies (linear attention).</summary>
-    public bool SupportsBatches => Payload.Model.Activation == LinAttn.Model.ScoreActivation.Identity;
+    /// <summary>True when the batched engine path applies: every architecture the fast engine computes (all that an
+    /// ML.NET model can hold: linear, softmax and ReLU attention).</summary>
+    public bool SupportsBatches => LinAttn.Engine.FastBackend.Supports(Payload.Model);
 
     /// <summary>
     /// Checks one prompt vector and writes it as tokens [N + 1, d + 1] (query label 0); returns its context length n_b.

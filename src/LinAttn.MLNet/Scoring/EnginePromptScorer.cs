@@ -5,7 +5,7 @@ using LinAttn.Tasks;
 namespace LinAttn.MLNet.Scoring;
 
 /// <summary>
-/// Linear attention scored by the fast engine's kernel in float64, one prompt at a time (one SIMD lane). A prompt's
+/// A prompt scored by the fast engine's kernel (S-form or token-level) in float64, one prompt at a time (one SIMD lane). A prompt's
 /// score is bit-identical to the one the batched path (<see cref="BatchScoringDataView"/>) computes in a full-width
 /// lane, so the per-row chain that ML.NET saves and the fitted transformer's batched <c>Transform</c> agree exactly.
 /// Thread-safe: each thread has its own predictor and buffers.

@@ -41,6 +41,29 @@ public sealed class TokenKernelTests : TorchTest
         FastEngineTests.AssertFloat64MatchesTorchSharp(options, theta, FastEngineTests.Batch(3, 7, 21, 6, padded: true), width);
     }
 
+    [Theory]
+    [InlineData(ScoreActivation.Softmax, Precision.Float32)]
+    [InlineData(ScoreActivation.Softmax, Precision.Float64)]
+    [InlineData(ScoreActivation.Relu, Precision.Float32)]
+    public void Predictions_AreBitIdentical_AtEverySimdWidth(ScoreActivation activation, Precision precision)
+    {
+        // FastPredictor's contract (ML.NET's per-row chain and its batched Transform rely on it): a prompt's prediction
+        // does not depend on the lane it runs in, so the scalar exp must do exactly what the vector exp does.
+        var options = new ModelOptions { Dimension = 5, Layers = 3, Activation = activation, Precision = precision };
+        double[] theta = Tensors.RandomParameters(options, 56, 0.4);
+        PromptBatch batch = FastEngineTests.Batch(5, 20, 45, 11, padded: true);
+        double[] Predict(SimdWidth width)
+        {
+            var predictions = new double[batch.BatchSize];
+            new FastPredictor(options, theta, width).Predict(batch, predictions);
+            return predictions;
+        }
+        double[] scalar = Predict(SimdWidth.Scalar);
+        Assert.Equal(scalar, Predict(SimdWidth.Vector256));
+        Assert.Equal(scalar, Predict(SimdWidth.Vector512));
+        Assert.Equal(scalar.Distinct().Count(), scalar.Length);
+    }
+
     [Fact]
     public void Float32_Fig4Model_MatchesTorchSharpTo1e4_AndThreadsDoNotMatter()
     {

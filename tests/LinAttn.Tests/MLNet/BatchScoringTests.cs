@@ -32,6 +32,25 @@ public sealed class BatchScoringTests : TorchTest, IClassFixture<TrainedModelFix
         Assert.Equal(batched, PromptData.Scores(_fixture.Model.Transform(data)));   // a second pass reads the same
     }
 
+    [Theory]
+    [InlineData(LinAttn.Model.ScoreActivation.Softmax)]
+    [InlineData(LinAttn.Model.ScoreActivation.Relu)]
+    public void SoftmaxAndReluModels_AreBatched_AndEqualThePerRowChain(LinAttn.Model.ScoreActivation activation)
+    {
+        var ml = new MLContext(seed: 2);
+        LinearAttentionRegressionTrainer.Options options = TrainedModelFixture.Options();
+        options.Activation = activation;
+        options.NumberOfSteps = 20;
+        LinearAttentionRegressionTransformer model = ml.Regression.Trainers.LinearAttention(options)
+            .Fit(PromptData.ToDataView(ml, PromptData.Rows(300, seed: 42), TrainedModelFixture.FeatureCount));
+        Assert.True(model.Model.Scoring.SupportsBatches);
+        PromptRow[] rows = PromptData.Rows(300, seed: 43);                 // a full block of 256 and a partial one
+        float[] batched = PromptData.Scores(model.Transform(PromptData.ToDataView(ml, rows, TrainedModelFixture.FeatureCount)));
+        var engine = ml.Model.CreatePredictionEngine<PromptRow, ScoredRow>(model, inputSchemaDefinition: PromptData.InputDefinition(TrainedModelFixture.FeatureCount));
+        for (int i = 0; i < rows.Length; i++) Assert.Equal(engine.Predict(rows[i]).Score, batched[i]);
+        Assert.Contains(batched, v => v != 0 && float.IsFinite(v));
+    }
+
     [Fact]
     public void BatchedTransform_CanBeReadWithoutTheScoreColumn()
     {

@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 
 namespace LinAttn.Tests.MLNet;
 
-/// <summary>The managed scorers (the fast engine's S-form and the token-level form) against the TorchSharp forward of <see cref="LinearTransformer"/>.</summary>
+/// <summary>The managed scorer (the fast engine's S-form and token-level kernel, one prompt per call) against the TorchSharp forward of <see cref="LinearTransformer"/>.</summary>
 public sealed class ManagedScorerTests : TorchTest
 {
     [Theory]
@@ -24,7 +24,7 @@ public sealed class ManagedScorerTests : TorchTest
         var options = new ModelOptions { Dimension = d, Layers = 3, Heads = heads, Parametrization = parametrization, Activation = activation };
         double[] theta = PromptData.RandomParameters(options, 11, 0.25);
         IPromptScorer scorer = PromptScorers.Create(options, theta, n);
-        Assert.IsType(activation == ScoreActivation.Identity ? typeof(EnginePromptScorer) : typeof(TokenPromptScorer), scorer);
+        Assert.IsType<EnginePromptScorer>(scorer);
 
         using var scope = torch.NewDisposeScope();
         Tensor tokens64 = Tensors.RandomTokens(batch, n, d, 12);
@@ -66,28 +66,6 @@ public sealed class ManagedScorerTests : TorchTest
             double managed = scorer.Score(tokens.AsSpan(b * stride, stride), lengths[b]);
             Assert.True(Math.Abs(managed - expected[b]) <= 1e-10 * Math.Max(1, Math.Abs(expected[b])),
                 $"prompt {b}: managed {managed} vs torch {expected[b]}");
-        }
-    }
-
-    [Fact]
-    public void TokenForm_EqualsSForm_ForLinearAttention()
-    {
-        var options = new ModelOptions { Dimension = 5, Layers = 3, Heads = 2, Parametrization = Parametrization.Full };
-        double[] theta = PromptData.RandomParameters(options, 15, 0.2);
-        var matrices = new EmbeddedMatrices(options, theta);
-        var sForm = new EnginePromptScorer(options, theta, 20);
-        var tokenForm = new TokenPromptScorer(matrices);
-        PromptRow[] rows = PromptData.Rows(8, 16);
-        var shape = new PromptShape(5, 20, PromptLayout.Interleaved);
-        var tokens = new float[21 * 6];
-        foreach (PromptRow row in rows)
-        {
-            shape.WriteTokens(row.Features, tokens);
-            foreach (int n in new[] { 20, 7, 1 })
-            {
-                double a = sForm.Score(tokens, n), b = tokenForm.Score(tokens, n);
-                Assert.True(Math.Abs(a - b) <= 1e-11 * Math.Max(1, Math.Abs(b)), $"n={n}: S-form {a} vs token form {b}");
-            }
         }
     }
 }

@@ -4,11 +4,12 @@ using System.Runtime.Intrinsics;
 namespace LinAttn.Engine.Simd;
 
 /// <summary>
-/// eˣ for x ≤ 0 on 256- and 512-bit vectors (the softmax of max-subtracted scores), our own derivation:
+/// eˣ for x ≤ 0 on 256- and 512-bit vectors and single values (the softmax of max-subtracted scores), our own derivation:
 /// x = n·ln2 + r with n = round(x/ln2), r from a two-constant (Cody–Waite) split so the reduction is exact to the last
 /// bit, e^r by its Taylor series on |r| ≤ ln2/2 (Horner with FMAs; degree 7 for float, whose remainder is below
 /// 1.1e-8 relative, degree 13 for double, below 5e-18), times 2ⁿ built in the exponent field. Arguments below the
-/// smallest normal result (−87 float, −708 double) give 0.
+/// smallest normal result (−87 float, −708 double) give 0. The scalar overloads do the same operations, so results do
+/// not depend on the SIMD width.
 /// </summary>
 /// <remarks>The runtime's <c>Vector512.Exp</c> handles every argument and costs several times more: in the softmax
 /// kernel it took more than half of the step (measured with <c>-- token</c>).</remarks>
@@ -78,6 +79,36 @@ internal static class VectorExp
         foreach (double c in DoubleTaylor) p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(c));
         Vector256<double> scale = Vector256.ShiftLeft(Vector256.ConvertToInt64(Vector256.Max(n, Vector256.Create(-1022.0))) + Vector256.Create(1023L), 52).AsDouble();
         return Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256.Create(-708.0)), Vector256<double>.Zero, p * scale);
+    }
+
+    /// <summary>The float lanes' operations on one value, in the same order, so a scalar lane equals a vector lane bit for bit.</summary>
+    public static float NonPositive(float x)
+    {
+        float n = MathF.Floor(MathF.FusedMultiplyAdd(x, (float)Log2E, 0.5f));
+        float r = MathF.FusedMultiplyAdd(n, -Ln2HighF, x);
+        r = MathF.FusedMultiplyAdd(n, -Ln2LowF, r);
+        float p = 1f / 5040;
+        p = MathF.FusedMultiplyAdd(p, r, 1f / 720);
+        p = MathF.FusedMultiplyAdd(p, r, 1f / 120);
+        p = MathF.FusedMultiplyAdd(p, r, 1f / 24);
+        p = MathF.FusedMultiplyAdd(p, r, 1f / 6);
+        p = MathF.FusedMultiplyAdd(p, r, 0.5f);
+        p = MathF.FusedMultiplyAdd(p, r, 1f);
+        p = MathF.FusedMultiplyAdd(p, r, 1f);
+        float scale = BitConverter.Int32BitsToSingle(((int)MathF.Max(n, -126f) + 127) << 23);
+        return x < -87f ? 0f : p * scale;
+    }
+
+    /// <summary>The double lanes' operations on one value, in the same order, so a scalar lane equals a vector lane bit for bit.</summary>
+    public static double NonPositive(double x)
+    {
+        double n = Math.Floor(Math.FusedMultiplyAdd(x, Log2E, 0.5));
+        double r = Math.FusedMultiplyAdd(n, -Ln2, x);
+        r = Math.FusedMultiplyAdd(n, -Ln2Low, r);
+        double p = 1.0 / 6227020800;
+        foreach (double c in DoubleTaylor) p = Math.FusedMultiplyAdd(p, r, c);
+        double scale = BitConverter.Int64BitsToDouble(((long)Math.Max(n, -1022.0) + 1023L) << 52);
+        return x < -708.0 ? 0.0 : p * scale;
     }
 
     // 1/12!, 1/11!, …, 1/1!, 1/0!: the Horner coefficients after the leading 1/13!.

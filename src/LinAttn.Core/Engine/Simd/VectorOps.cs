@@ -54,7 +54,7 @@ internal readonly struct FloatScalar : ISimdOps<float, float>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Sub(float a, float b) => a - b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Mul(float a, float b) => a * b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Divide(float a, float b) => a / b;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float ExpNonPositive(float x) => MathF.Exp(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float ExpNonPositive(float x) => VectorExp.NonPositive(x);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float MulAdd(float a, float b, float c) => MathF.FusedMultiplyAdd(a, b, c);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Max(float a, float b) => Math.Max(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float WherePositive(float condition, float value) => condition > 0 ? value : 0;
@@ -114,7 +114,7 @@ internal readonly struct DoubleScalar : ISimdOps<double, double>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double Sub(double a, double b) => a - b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double Mul(double a, double b) => a * b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double Divide(double a, double b) => a / b;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double ExpNonPositive(double x) => Math.Exp(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double ExpNonPositive(double x) => VectorExp.NonPositive(x);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double MulAdd(double a, double b, double c) => Math.FusedMultiplyAdd(a, b, c);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double Max(double a, double b) => Math.Max(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double WherePositive(double condition, double value) => condition > 0 ? value : 0;
