@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using LinAttn.Cli.Output;
+using LinAttn.Model;
 using LinAttn.Training;
 using Spectre.Console;
 
@@ -24,19 +25,21 @@ internal static class TrainCommand
         var snapshotEvery = new Option<int>("--snapshot-every") { Description = "Store parameters every k steps in the history (0: off).", DefaultValueFactory = _ => 0 };
         var threads = new Option<int?>("--threads") { Description = "Torch and sampling threads (default: torch's choice)." };
         var device = new Option<string>("--device") { Description = "Torch device (cpu, cuda, cuda:1).", DefaultValueFactory = _ => "cpu" };
-        var engine = new Option<string>("--engine") { Description = "Compute engine: auto (fast for linear attention on the CPU, else torchsharp), fast, torchsharp.", DefaultValueFactory = _ => "auto" };
+        var engine = new Option<string>("--engine") { Description = "Compute engine: auto (fast on the CPU, else torchsharp), fast, torchsharp.", DefaultValueFactory = _ => "auto" };
+        var activation = new Option<string>("--activation") { Description = "Attention scores: identity (linear attention, the paper's), softmax, relu.", DefaultValueFactory = _ => "identity" };
         var output = new Option<string>("--out") { Description = "Folder for the history files.", DefaultValueFactory = _ => Path.Combine("runs", "train") };
 
         var command = new Command("train", "Train a linear transformer on a paper preset and write its history (JSON and CSV).")
         {
-            preset, optimizers, lr, steps, seed, layers, batch, clip, evalEvery, printEvery, snapshotEvery, threads, device, engine, output,
+            preset, optimizers, lr, steps, seed, layers, batch, clip, evalEvery, printEvery, snapshotEvery, threads, device, engine, activation, output,
         };
         command.SetAction((parse, cancellationToken) => CommandErrors.Guarded(console, () =>
         {
             var settings = new TrainSettings(
                 parse.GetValue(preset)!, parse.GetValue(optimizers)!, parse.GetValue(lr), parse.GetValue(steps), parse.GetValue(seed),
                 parse.GetValue(layers), parse.GetValue(batch), parse.GetValue(clip), parse.GetValue(evalEvery), parse.GetValue(printEvery),
-                parse.GetValue(snapshotEvery), parse.GetValue(threads), parse.GetValue(device)!, parse.GetValue(output)!, parse.GetValue(engine)!);
+                parse.GetValue(snapshotEvery), parse.GetValue(threads), parse.GetValue(device)!, parse.GetValue(output)!, parse.GetValue(engine)!,
+                parse.GetValue(activation)!);
             return Task.FromResult(Run(settings, console, cancellationToken));
         }));
         return command;
@@ -44,7 +47,7 @@ internal static class TrainCommand
 
     internal sealed record TrainSettings(string Preset, string Optimizers, double? LearningRate, int Steps, ulong Seed, int Layers,
         int BatchSize, double? Clip, int EvaluateEvery, int PrintEvery, int SnapshotEvery, int? Threads, string Device, string Output,
-        string Engine);
+        string Engine, string Activation = "identity");
 
     internal static int Run(TrainSettings s, IAnsiConsole console, CancellationToken cancellationToken)
     {
@@ -62,7 +65,7 @@ internal static class TrainCommand
         {
             string name = OptimizerOptions.ShortName(spec.Training.Optimizer.Kind);
             console.MarkupLineInterpolated(
-                $"[bold]{name}[/] lr={spec.Training.Optimizer.LearningRate.ToString(CultureInfo.InvariantCulture)}, L={spec.Model.Layers}, B={spec.Training.BatchSize}, steps={spec.Training.Steps}, clip={(spec.Training.ClipThreshold?.ToString(CultureInfo.InvariantCulture) ?? "off")}, seed={spec.Training.Seed}, engine={Runner.ResolveEngine(spec.Model, spec.Training).ToString().ToLowerInvariant()}");
+                $"[bold]{name}[/] lr={spec.Training.Optimizer.LearningRate.ToString(CultureInfo.InvariantCulture)}, L={spec.Model.Layers}, scores={spec.Model.Activation.ToString().ToLowerInvariant()}, B={spec.Training.BatchSize}, steps={spec.Training.Steps}, clip={(spec.Training.ClipThreshold?.ToString(CultureInfo.InvariantCulture) ?? "off")}, seed={spec.Training.Seed}, engine={Runner.ResolveEngine(spec.Model, spec.Training).ToString().ToLowerInvariant()}");
             TrainingResult result = TrainingProgressDisplay.Run(console, spec, s.PrintEvery, cancellationToken);
             string path = HistoryFiles.Write(s.Output, spec, result);
             results.Add((spec, result, path));
@@ -77,6 +80,9 @@ internal static class TrainCommand
     private static RunSpec BuildSpec(TrainSettings s, OptimizerKind kind)
     {
         RunSpec spec = PaperPresets.Get(s.Preset, kind, s.LearningRate, s.Seed, s.Layers);
+        ScoreActivation scores = ParseActivation(s.Activation);
+        if (scores != ScoreActivation.Identity)   // another model: its files get their own names
+            spec = spec with { Name = $"{spec.Name}-{scores.ToString().ToLowerInvariant()}", Model = spec.Model with { Activation = scores } };
         double? clip = s.Clip is null ? spec.Training.ClipThreshold : s.Clip == 0 ? null : s.Clip;
         spec = spec with
         {
@@ -96,6 +102,11 @@ internal static class TrainCommand
         Runner.ResolveEngine(spec.Model, spec.Training);   // rejects --engine fast where it cannot run, before training
         return spec;
     }
+
+    private static ScoreActivation ParseActivation(string value)
+        => Enum.TryParse(value.Trim(), ignoreCase: true, out ScoreActivation kind) && Enum.IsDefined(kind)
+            ? kind
+            : throw new ArgumentOutOfRangeException("--activation", $"--activation '{value}' is not known. Known activations: identity, softmax, relu.");
 
     private static EngineKind ParseEngine(string value)
         => Enum.TryParse(value.Trim(), ignoreCase: true, out EngineKind kind) && Enum.IsDefined(kind)

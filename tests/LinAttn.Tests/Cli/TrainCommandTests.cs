@@ -1,4 +1,5 @@
 using LinAttn.Cli;
+using LinAttn.Model;
 using LinAttn.Tests.TestKit;
 using LinAttn.Training;
 using Spectre.Console;
@@ -35,6 +36,7 @@ public sealed class TrainCommandTests : TorchTest, IDisposable
     [InlineData("--steps", "0", "--steps: Steps must be positive")]
     [InlineData("--lr", "-1", "--lr")]
     [InlineData("--engine", "warp", "--engine 'warp' is not known")]
+    [InlineData("--activation", "tanh", "--activation 'tanh' is not known")]
     public async Task BadFlags_FailFast_WithAMessageNamingTheFlag(string flag, string value, string expected)
     {
         var console = new TestConsole();
@@ -60,6 +62,23 @@ public sealed class TrainCommandTests : TorchTest, IDisposable
         // Same data and initialisation; float32 arithmetic differs between the engines, so compare to a tolerance.
         for (int i = 0; i < fast.EvaluationLoss.Count; i++)
             Assert.Equal(fast.EvaluationLoss[i], torch.EvaluationLoss[i], 2e-3 * Math.Max(1, fast.EvaluationLoss[i]));
+    }
+
+    [Fact]
+    public async Task Activation_Softmax_TrainsOnTheFastEngine_IntoItsOwnFiles()
+    {
+        var console = new TestConsole();
+        int code = await Program.Run(new[] { "train", "--optimizer", "adam", "--activation", "softmax", "--steps", "20", "--batch-size", "64",
+            "--eval-every", "10", "--threads", "1", "--out", _folder }, console);
+        Assert.Equal(0, code);
+        Assert.Contains("scores=softmax", console.Output);
+        Assert.Contains("engine=fast", console.Output);
+        string json = Path.Combine(_folder, "setting1-softmax-adam-seed0.history.json");
+        TrainingHistory history = TrainingHistory.FromJson(File.ReadAllText(json));
+        Assert.Equal(new[] { 0, 10, 20 }, history.EvaluationSteps);
+        using var spec = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(_folder, "setting1-softmax-adam-seed0.spec.json")));
+        Assert.Equal((int)ScoreActivation.Softmax, spec.RootElement.GetProperty("Model").GetProperty("Activation").GetInt32());
+        Assert.False(File.Exists(Path.Combine(_folder, "setting1-adam-seed0.history.json")));
     }
 
     [Fact]
