@@ -66,8 +66,7 @@ internal sealed class KernelWorker<TOps, TVec, T> : KernelWorker
     private readonly FeatureMlp<TOps, TVec, T>? _mlp;
     private readonly AttentionKernel<TOps, TVec, T>? _fullKernel;   // the kernel, when the MLP needs its input gradients
     private readonly PromptBlock<TOps, TVec, T> _block;
-    private readonly int _dimension, _layers;
-    private readonly bool _keepTokens;   // the token-level kernel (softmax, ReLU) reads the tokens, not S₀
+    private readonly int _layers;
     private PromptBatch? _retained;
     private PromptBlock<TOps, TVec, T>?[] _cache = Array.Empty<PromptBlock<TOps, TVec, T>?>();
     private readonly List<(LaneBuffer<TVec> P, LaneBuffer<TVec> Q)> _accumulators = new();   // Hessian columns of one pass
@@ -91,9 +90,8 @@ internal sealed class KernelWorker<TOps, TVec, T> : KernelWorker
                 ? new AttentionKernel<TOps, TVec, T>(options.Dimension, options.Layers, options.Heads)
                 : new RestrictedKernel<TOps, TVec, T>(options.Dimension, options.Layers, options.Heads, options.Parametrization == Parametrization.Restricted);
         }
-        _keepTokens = options.Activation != ScoreActivation.Identity;
-        _block = new PromptBlock<TOps, TVec, T>(options.Dimension, _mlp, _keepTokens);
-        _dimension = options.Dimension;
+        // The token-level kernel (softmax, ReLU) reads the tokens, not S₀.
+        _block = new PromptBlock<TOps, TVec, T>(options.Dimension, _mlp, keepTokens: _kernel is TokenAttentionKernel<TOps, TVec, T>);
         _layers = options.Layers;
     }
 
@@ -117,8 +115,7 @@ internal sealed class KernelWorker<TOps, TVec, T> : KernelWorker
         if (cached is null)
         {
             _block.Load(batch, start);
-            cached = new PromptBlock<TOps, TVec, T>(_dimension, keepTokens: _keepTokens);
-            cached.CopyFrom(_block);
+            cached = _block.Snapshot();
         }
         return cached;
     }

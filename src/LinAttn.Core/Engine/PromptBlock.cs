@@ -60,22 +60,25 @@ internal sealed class PromptBlock<TOps, TVec, T>
     /// <summary>Number of lanes holding a prompt.</summary>
     public int Count { get; private set; }
 
-    /// <summary>Copies another block's loaded values (not its staging buffer).</summary>
-    public void CopyFrom(PromptBlock<TOps, TVec, T> other)
+    /// <summary>A new block of the same kind holding this block's loaded values (not its staging buffer or feature MLP),
+    /// to be kept while this one loads the next prompts.</summary>
+    public PromptBlock<TOps, TVec, T> Snapshot()
     {
-        if (other._keepTokens)
+        var copy = new PromptBlock<TOps, TVec, T>(_k - 1, keepTokens: _keepTokens);
+        if (_keepTokens)
         {
-            EnsureTokenCapacity(other.ContextLength);
-            other.Tokens.AsSpan(0, (other.ContextLength + 1) * _k).CopyTo(Tokens.AsSpan());
-            other.KeyMask.AsSpan(0, other.ContextLength).CopyTo(KeyMask.AsSpan());
+            copy.EnsureTokenCapacity(ContextLength);
+            Tokens.AsSpan(0, (ContextLength + 1) * _k).CopyTo(copy.Tokens.AsSpan());
+            KeyMask.AsSpan(0, ContextLength).CopyTo(copy.KeyMask.AsSpan());
         }
-        ContextLength = other.ContextLength;
-        other.S0.AsSpan().CopyTo(S0.AsSpan());
-        other.Query.AsSpan().CopyTo(Query.AsSpan());
-        InverseCount = other.InverseCount;
-        Target = other.Target;
-        Weight = other.Weight;
-        Count = other.Count;
+        copy.ContextLength = ContextLength;
+        S0.AsSpan().CopyTo(copy.S0.AsSpan());
+        Query.AsSpan().CopyTo(copy.Query.AsSpan());
+        copy.InverseCount = InverseCount;
+        copy.Target = Target;
+        copy.Weight = Weight;
+        copy.Count = Count;
+        return copy;
     }
 
     /// <summary>Loads prompts [start, start + Width) of <paramref name="batch"/> (fewer at the end) into the lanes.</summary>

@@ -130,7 +130,7 @@ internal sealed class TokenAttentionKernel<TOps, TVec, T> : FullMatrixKernel<TOp
                 ReadOnlySpan<TVec> att = _att.AsSpan(lh * tokens * tokens, tokens * tokens);
                 ReadOnlySpan<TVec> q = _q.AsSpan(lh * _kk, _kk), p = _p.AsSpan(lh * _kk, _kk);
                 Product(rows, n, k, RowMajor(u[(first * k)..], k), Transposed(v, k), sBar[(first * tokens)..], tokens, false);   // ā_ji = ũ_j · V_i
-                Product(n, k, rows, new StridedOperand<TVec>(att[(first * tokens)..], 1, tokens), RowMajor(u[(first * k)..], k), vBar, k, false);       // V̄_i = Σ_j a_ji ũ_j
+                Product(n, k, rows, Transposed(att[(first * tokens)..], tokens), RowMajor(u[(first * k)..], k), vBar, k, false);       // V̄_i = Σ_j a_ji ũ_j
                 for (int j = first; j < tokens; j++)
                 {
                     ReadOnlySpan<TVec> a = att.Slice(j * tokens, tokens);
@@ -147,7 +147,7 @@ internal sealed class TokenAttentionKernel<TOps, TVec, T> : FullMatrixKernel<TOp
                         for (int i = 0; i < n; i++) s[i] = TOps.WherePositive(a[i], s[i]);
                     }
                 }
-                Product(keys, k, rows, new StridedOperand<TVec>(sBar[(first * tokens)..], 1, tokens), RowMajor(z[(first * k)..], k), f, k, false);    // F_i = Σ_j s̄_ji z_j
+                Product(keys, k, rows, Transposed(sBar[(first * tokens)..], tokens), RowMajor(z[(first * k)..], k), f, k, false);    // F_i = Σ_j s̄_ji z_j
                 Product(k, k, keys, Transposed(f, k), RowMajor(z, k), _gradQ.AsSpan(lh * _kk, _kk), k, true);                 // Q̄ += Σ_i F_i z_iᵀ
                 Product(k, k, n, Transposed(vBar, k), RowMajor(z, k), _gradP.AsSpan(lh * _kk, _kk), k, true);                 // P̄ += Σ_i V̄_i z_iᵀ
                 if (propagate)

@@ -79,9 +79,9 @@ public sealed class EngineSelectionTests : TorchTest
         Assert.Equal(EngineKind.Fast, Runner.ResolveEngine(new ModelOptions { Activation = ScoreActivation.Softmax }, training));
         Assert.Equal(EngineKind.Fast, Runner.ResolveEngine(new ModelOptions { Activation = ScoreActivation.Relu }, training with { Engine = EngineKind.Fast }));
         Assert.Equal(EngineKind.TorchSharp, Runner.ResolveEngine(new ModelOptions(), training with { Device = "cuda" }));
-        var softmaxMlp = new ModelOptions { Parametrization = Parametrization.Full, FeatureMlpWidth = 8, Activation = ScoreActivation.Relu };
-        Assert.Equal(EngineKind.TorchSharp, Runner.ResolveEngine(softmaxMlp, training));
-        var e = Assert.Throws<ArgumentOutOfRangeException>(() => Runner.ResolveEngine(softmaxMlp, training with { Engine = EngineKind.Fast }));
+        var reluMlp = new ModelOptions { Parametrization = Parametrization.Full, FeatureMlpWidth = 8, Activation = ScoreActivation.Relu };
+        Assert.Equal(EngineKind.TorchSharp, Runner.ResolveEngine(reluMlp, training));
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => Runner.ResolveEngine(reluMlp, training with { Engine = EngineKind.Fast }));
         Assert.Equal("Engine", e.ParamName);
         Assert.Contains("Activation is Relu with FeatureMlpWidth 8", e.Message);
 
