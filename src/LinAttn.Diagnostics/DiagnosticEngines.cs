@@ -21,4 +21,12 @@ public static class DiagnosticEngines
     /// (null: all cores). TorchSharp's thread count is process-wide and set by the training options instead.</summary>
     public static IDifferentiableLoss CreateLoss(ModelOptions model, int? threads)
         => FastBackend.Supports(model) ? new FastDifferentiableLoss(model, threads) : new TorchSharpDifferentiableLoss(model);
+
+    /// <summary>
+    /// A loss for gradients only, computing in <paramref name="precision"/>: <see cref="FastDifferentiableLoss"/> in
+    /// that precision whenever the fast engine computes the model, else <see cref="TorchSharpDifferentiableLoss"/>
+    /// (always float64). The gradient-noise studies use it (<see cref="GradientNoiseOptions.Precision"/>).
+    /// </summary>
+    public static IDifferentiableLoss CreateGradientLoss(ModelOptions model, Precision precision, int? threads = null)
+        => FastBackend.Supports(model) ? new FastDifferentiableLoss(model, threads, precision) : new TorchSharpDifferentiableLoss(model);
 }

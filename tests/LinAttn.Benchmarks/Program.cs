@@ -50,6 +50,10 @@ switch (what)
         // under .ci/with-postgres
         return DistributedBenchmark.Run(args.Length > 1 ? args[1] : "all", args.Length > 2 ? int.Parse(args[2]) : 900,
             args.Length > 3 ? int.Parse(args[3]) : 256, args.Length > 4 ? int.Parse(args[4]) : 3);
+    case "noise-precision":
+        // noise-precision [rounds, default 5]: fresh-batch gradient in float64 vs float32, alternating
+        NoisePrecisionBenchmark.Run(args.Length > 1 ? int.Parse(args[1]) : 5);
+        break;
     case "diagnostics":
         // diagnostics [threads, default 2] [fast: skip TorchSharp]
         DiagnosticsCostBenchmark.Run(args.Length > 1 ? int.Parse(args[1]) : 2, args.Length > 2 && args[2] == "fast");

@@ -8,7 +8,7 @@ namespace LinAttn.Cli.Reproduction;
 /// <summary>
 /// Rough costs (milliseconds on the TorchSharp engine, 2 cores) of the units of a study, only to weight the progress bar
 /// so its ETA is sensible. Measured anchors (docs/performance.md, docs/diagnostics.md): a training step of the base model
-/// at B = 1000 ≈ 4.5 ms; a fresh float64 minibatch gradient ≈ 2 steps; a Hessian ≈ 2.2·P steps; an HVP plus a
+/// at B = 1000 ≈ 4.5 ms; a fresh float64 minibatch gradient ≈ 2 steps (float32: 1); a Hessian ≈ 2.2·P steps; an HVP plus a
 /// gradient ≈ 7 steps.
 /// </summary>
 internal static class CostModel
@@ -32,5 +32,5 @@ internal static class CostModel
     }
 
     public static double Noise(RunSpec spec, GradientNoiseOptions options)
-        => 2 * Step(spec) * options.MinibatchSize / spec.Training.BatchSize * (options.Minibatches + options.LargeBatchMultiple);
+        => (options.Precision == Precision.Float64 ? 2 : 1) * Step(spec) * options.MinibatchSize / spec.Training.BatchSize * (options.Minibatches + options.LargeBatchMultiple);
 }

@@ -1,3 +1,4 @@
+using LinAttn.Model;
 using LinAttn.Diagnostics;
 using LinAttn.Diagnostics.Studies;
 
@@ -59,6 +60,9 @@ internal sealed record Scale
         },
     });
 
+    /// <summary>How the recipes' noise computes its gradients, for the reports.</summary>
+    public const string NoisePrecision = "float32 gradients, as the authors' code";
+
     public ComparisonOptions Options(bool noise = true, bool condition = true, bool smoothness = true) => new()
     {
         Seeds = Enumerable.Range(0, Seeds).Select(s => (ulong)s).ToArray(),
@@ -69,7 +73,10 @@ internal sealed record Scale
             SmoothnessSteps = smoothness && SmoothnessEvery > 0 ? TrajectoryOptions.Every(SmoothnessEvery, Steps - 1) : Array.Empty<int>(),
         },
         Noise = noise
-            ? new GradientNoiseOptions { MinibatchSize = BatchSize, Minibatches = NoiseMinibatches, LargeBatchMultiple = NoiseLargeMultiple }
+            ? new GradientNoiseOptions
+            {
+                MinibatchSize = BatchSize, Minibatches = NoiseMinibatches, LargeBatchMultiple = NoiseLargeMultiple, Precision = Precision.Float32,
+            }
             : null,
         NoiseSeed = 1,
     };

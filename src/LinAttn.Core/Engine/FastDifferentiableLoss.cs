@@ -28,14 +28,28 @@ public sealed class FastDifferentiableLoss : IDifferentiableLoss
 
     /// <summary>Creates the loss (float64 computation whatever the architecture's precision).</summary>
     public FastDifferentiableLoss(ModelOptions model, int? threads = null)
+        : this(model, threads, Precision.Float64)
+    {
+    }
+
+    /// <summary>Creates the loss computing in <paramref name="computation"/>, whatever the architecture's precision.
+    /// Float32 serves losses and gradients only (as in training: the gradient-noise diagnostic uses it, as the
+    /// authors' code does); curvature by differences of float32 gradients would be noise, so
+    /// <see cref="HessianVectorProduct"/> and <see cref="Hessian"/> then throw.</summary>
+    public FastDifferentiableLoss(ModelOptions model, int? threads, Precision computation)
     {
         Guard.NotNull(model).Validate();
+        Guard.That(Enum.IsDefined(computation), nameof(computation), $"computation must be Float32 or Float64, but was {computation}.");
         Model = model;
-        _model = new FastModel(model with { Precision = Precision.Float64 }, threads);
+        Computation = computation;
+        _model = new FastModel(model with { Precision = computation }, threads);
     }
 
     /// <inheritdoc />
     public ModelOptions Model { get; }
+
+    /// <summary>The arithmetic of every loss and gradient (Float64 unless chosen otherwise).</summary>
+    public Precision Computation { get; }
 
     /// <summary>Relative step of the central differences in <see cref="HessianVectorProduct"/>.</summary>
     public double RelativeStep { get; init; } = 1e-6;
@@ -51,7 +65,9 @@ public sealed class FastDifferentiableLoss : IDifferentiableLoss
     internal bool LayeredHessian { get; init; } = true;
 
     /// <inheritdoc />
-    public string HessianMethod => $"forward differences of analytic float64 gradients (relative step {HessianRelativeStep:G2})";
+    public string HessianMethod => Computation == Precision.Float64
+        ? $"forward differences of analytic float64 gradients (relative step {HessianRelativeStep:G2})"
+        : "none (float32 gradients: losses and gradients only)";
 
     /// <inheritdoc />
     public double Loss(ReadOnlySpan<double> parameters, PromptBatch batch)
@@ -74,6 +90,7 @@ public sealed class FastDifferentiableLoss : IDifferentiableLoss
         CheckLength(parameters.Length, nameof(parameters));
         CheckLength(direction.Length, nameof(direction));
         CheckLength(result.Length, nameof(result));
+        CheckCurvature();
         double norm = 0;
         foreach (double v in direction) norm += v * v;
         norm = Math.Sqrt(norm);
@@ -98,6 +115,7 @@ public sealed class FastDifferentiableLoss : IDifferentiableLoss
     public double[] Hessian(ReadOnlySpan<double> parameters, PromptBatch batch)
     {
         CheckLength(parameters.Length, nameof(parameters));
+        CheckCurvature();
         if (LayeredHessian && _model.SupportsLayeredHessian(batch.BatchSize))
             return _model.Hessian(parameters, batch, Step(parameters, HessianRelativeStep), InertParameters(Model));
         int p = parameters.Length;
@@ -149,6 +167,13 @@ public sealed class FastDifferentiableLoss : IDifferentiableLoss
         double norm = 0;
         foreach (double v in parameters) norm += v * v;
         return relative * Math.Max(1.0, Math.Sqrt(norm / parameters.Length));
+    }
+
+    private void CheckCurvature()
+    {
+        if (Computation != Precision.Float64)
+            throw new InvalidOperationException(
+                $"This loss computes in {Computation}: differences of its gradients are too coarse for Hessians. Create it with Precision.Float64 for curvature.");
     }
 
     private void CheckLength(int length, string name)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using LinAttn.Diagnostics.Sharing;
 using LinAttn.Model;
 using LinAttn.Tasks;
 
@@ -38,43 +39,93 @@ public static class GradientNoise
     /// <param name="cancellationToken">Checked between gradients; throws <see cref="OperationCanceledException"/>.</param>
     public static GradientNoiseResult Measure(IMinibatchGradientSource source, GradientNoiseOptions options,
         IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+        => Measure(source, options, progress, cancellationToken, helpers: null);
+
+    /// <summary>As the public overload; with <paramref name="helpers"/>, the noise minibatches are also offered to the
+    /// pool's idle workers, each with its own source. Every norm is computed the same way whoever computes it, and the
+    /// full gradient is summed by this thread in minibatch order, so the result does not depend on the helpers.</summary>
+    internal static GradientNoiseResult Measure(IMinibatchGradientSource source, GradientNoiseOptions options,
+        IProgress<int>? progress, CancellationToken cancellationToken, NoiseHelpers? helpers)
     {
         Check.NotNull(source, nameof(source));
         Check.NotNull(options, nameof(options)).Validate();
         var clock = Stopwatch.StartNew();
         int p = source.ParameterCount, large = options.LargeBatchMultiple, count = options.Minibatches;
-        const int chunk = 16;
-        var buffer = new double[chunk * p];
+        var buffer = new double[Chunk * p];
         var full = new double[p];
-        int done = 0;
-        for (int first = 0; first < large; first += chunk)
+        var done = new DoneCounter(progress);
+        for (int first = 0; first < large; first += Chunk)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            int n = Math.Min(chunk, large - first);
+            int n = Math.Min(Chunk, large - first);
             source.Gradients(first, n, buffer.AsSpan(0, n * p));
             for (int i = 0; i < n * p; i++) full[i % p] += buffer[i];
-            progress?.Report(done += n);
+            done.Add(n);
         }
         for (int j = 0; j < p; j++) full[j] /= large;
 
         var norms = new double[count];
-        for (int first = 0; first < count; first += chunk)
+        NormWorker Worker(IMinibatchGradientSource s, IDisposable? owner) => new(s, owner, full, norms, large, done);
+        var work = new SharedChunks((count + Chunk - 1) / Chunk, () =>
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            int n = Math.Min(chunk, count - first);
-            source.Gradients(large + first, n, buffer.AsSpan(0, n * p));
+            var (helperSource, owner) = helpers!.NewSource();
+            return Worker(helperSource, owner);
+        }, cancellationToken);
+        helpers?.Pool.Publish(work);
+        try
+        {
+            using NormWorker own = Worker(source, null);
+            work.Run(own);
+        }
+        finally
+        {
+            helpers?.Pool.Withdraw(work);
+        }
+        return new GradientNoiseResult(options, norms, full, clock.Elapsed.TotalSeconds);
+    }
+
+    private const int Chunk = 16;
+
+    /// <summary>Norms of the noise minibatches of one chunk: ‖g_{M+i} − g_full‖ for i in the chunk.</summary>
+    private sealed class NormWorker(IMinibatchGradientSource source, IDisposable? owner, double[] full, double[] norms, int large, DoneCounter done)
+        : IChunkWorker
+    {
+        private readonly double[] _buffer = new double[Chunk * full.Length];
+
+        public void Process(int chunk)
+        {
+            int p = full.Length, first = chunk * Chunk, n = Math.Min(Chunk, norms.Length - first);
+            source.Gradients(large + first, n, _buffer.AsSpan(0, n * p));
             for (int i = 0; i < n; i++)
             {
                 double sum = 0;
                 for (int j = 0; j < p; j++)
                 {
-                    double e = buffer[i * p + j] - full[j];
+                    double e = _buffer[i * p + j] - full[j];
                     sum += e * e;
                 }
                 norms[first + i] = Math.Sqrt(sum);
             }
-            progress?.Report(done += n);
+            done.Add(n);
         }
-        return new GradientNoiseResult(options, norms, full, clock.Elapsed.TotalSeconds);
+
+        public void Dispose() => owner?.Dispose();
+    }
+
+    /// <summary>Gradients done by every participant, reported in increasing order.</summary>
+    private sealed class DoneCounter(IProgress<int>? progress)
+    {
+        private readonly object _gate = new();
+        private int _done;
+
+        public void Add(int n)
+        {
+            if (progress is null) return;
+            lock (_gate) progress.Report(_done += n);
+        }
     }
 }
+
+/// <summary>Idle workers of <paramref name="Pool"/> may help a noise measurement, each with a source (and the object
+/// that owns its engine, disposed when the helper is done) from <paramref name="NewSource"/>.</summary>
+internal sealed record NoiseHelpers(UnitPool Pool, Func<(IMinibatchGradientSource Source, IDisposable? Owner)> NewSource);

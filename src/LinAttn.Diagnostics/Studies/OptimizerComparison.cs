@@ -1,9 +1,8 @@
-using System.Collections.Concurrent;
-using System.Runtime.ExceptionServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using LinAttn.Diagnostics.Sharing;
 using LinAttn.Model;
 using LinAttn.Training;
 
@@ -29,7 +28,9 @@ public static class OptimizerComparison
     /// <param name="variant">The configuration.</param>
     /// <param name="options">Seeds, trajectory diagnostics, noise.</param>
     /// <param name="store">Keeps finished units; null keeps nothing.</param>
-    /// <param name="lossFactory">Engine for the diagnostics; null uses <see cref="DiagnosticEngines.CreateLoss(ModelOptions)"/>.</param>
+    /// <param name="lossFactory">Engine for the diagnostics; null uses <see cref="DiagnosticEngines.CreateLoss(ModelOptions)"/>
+    /// for the runs and <see cref="DiagnosticEngines.CreateGradientLoss"/> in <see cref="GradientNoiseOptions.Precision"/>
+    /// for the noise.</param>
     /// <param name="progress">Per-unit progress.</param>
     /// <param name="cancellationToken">Stops between and inside units; throws <see cref="OperationCanceledException"/>
     /// (finished units stay in the store).</param>
@@ -47,11 +48,14 @@ public static class OptimizerComparison
     /// of each comparison: the SGDM and Adam runs of a seed form one unit and train in lock step on the same batches
     /// (<see cref="TrajectoryStudy.RunInLockstep"/>: each batch is sampled once for both), and the noise of each
     /// comparison is one more unit. Up to the largest <see cref="ComparisonOptions.ParallelRuns"/> units run at once,
-    /// each on one thread, the longest (by a rough estimate) first. Results equal running each comparison alone.
+    /// each on one thread, the longest (by a rough estimate) first; once no unit is left to start, the idle threads help
+    /// the running noise units with their minibatches. Results equal running each comparison alone.
     /// </summary>
     /// <param name="studies">The comparisons.</param>
     /// <param name="store">Keeps finished units (each run and each noise separately); null keeps nothing.</param>
-    /// <param name="lossFactory">Engine for the diagnostics; null uses <see cref="DiagnosticEngines.CreateLoss(ModelOptions)"/>.</param>
+    /// <param name="lossFactory">Engine for the diagnostics; null uses <see cref="DiagnosticEngines.CreateLoss(ModelOptions)"/>
+    /// for the runs and <see cref="DiagnosticEngines.CreateGradientLoss"/> in <see cref="GradientNoiseOptions.Precision"/>
+    /// for the noise.</param>
     /// <param name="progress">Per-unit progress.</param>
     /// <param name="cancellationToken">Stops between and inside units; throws <see cref="OperationCanceledException"/>
     /// (finished units stay in the store).</param>
@@ -68,7 +72,7 @@ public static class OptimizerComparison
         }
         var runs = studies.Select(s => new TrajectoryResult[s.Options.Seeds.Count * Optimizers.Count]).ToArray();
         var noises = new NoiseStudyResult?[studies.Count];
-        var units = new List<(double Cost, Action<bool, Func<ModelOptions, IDifferentiableLoss>> Run)>();
+        var units = new List<(double Cost, Action<UnitPool?, Func<ModelOptions, IDifferentiableLoss>> Run)>();
         for (int s = 0; s < studies.Count; s++)
         {
             int study = s;
@@ -77,10 +81,10 @@ public static class OptimizerComparison
             for (int k = 0; k < options.Seeds.Count; k++)
             {
                 int seedIndex = k;
-                units.Add((seedCost, (parallel, factory) => RunSeed(studies[study], seedIndex, runs[study], parallel, store, factory, progress, cancellationToken)));
+                units.Add((seedCost, (pool, factory) => RunSeed(studies[study], seedIndex, runs[study], pool is not null, store, factory, progress, cancellationToken)));
             }
             if (options.Noise is GradientNoiseOptions noise)
-                units.Add((EstimatedCost(variant.Adam, noise), (parallel, factory) => noises[study] = RunNoise(studies[study], parallel, store, factory, progress, cancellationToken)));
+                units.Add((EstimatedCost(variant.Adam, noise), (pool, _) => noises[study] = RunNoise(studies[study], pool, store, lossFactory, progress, cancellationToken)));
         }
         // Longest first, so that the units left for the end are short and the cores finish together.
         units = units.OrderByDescending(u => u.Cost).ToList();
@@ -90,8 +94,8 @@ public static class OptimizerComparison
         Func<ModelOptions, IDifferentiableLoss> factory = lossFactory ?? (inParallel
             ? model => DiagnosticEngines.CreateLoss(model, threads: 1)
             : DiagnosticEngines.CreateLoss);
-        if (inParallel) InParallel(units.Count, degree, i => units[i].Run(true, factory));
-        else foreach (var unit in units) unit.Run(false, factory);
+        if (inParallel) UnitPool.Run(units.Count, degree, (i, pool) => units[i].Run(pool, factory));
+        else foreach (var unit in units) unit.Run(null, factory);
 
         return studies.Select((s, i) =>
         {
@@ -119,7 +123,7 @@ public static class OptimizerComparison
     }
 
     private static double EstimatedCost(RunSpec spec, GradientNoiseOptions noise)
-        => PromptCost(spec) * 2.0 * (noise.Minibatches + noise.LargeBatchMultiple) * noise.MinibatchSize;
+        => PromptCost(spec) * (noise.Precision == Precision.Float64 ? 2.0 : 1.0) * (noise.Minibatches + noise.LargeBatchMultiple) * noise.MinibatchSize;
 
     // One seed of a comparison: the runs not already stored, trained together on the same batches.
     private static void RunSeed((ComparisonVariant Variant, ComparisonOptions Options) study, int seedIndex, TrajectoryResult[] results,
@@ -158,15 +162,17 @@ public static class OptimizerComparison
         }
     }
 
-    private static NoiseStudyResult RunNoise((ComparisonVariant Variant, ComparisonOptions Options) study, bool parallel, IStudyStore? store,
-        Func<ModelOptions, IDifferentiableLoss> factory, IProgress<ComparisonProgress>? progress, CancellationToken cancellationToken)
+    // The noise computes in its own precision (GradientNoiseOptions.Precision) unless the caller chose the engine. In a
+    // pool it runs on one thread, and the pool's idle workers help with its minibatches.
+    private static NoiseStudyResult RunNoise((ComparisonVariant Variant, ComparisonOptions Options) study, UnitPool? pool, IStudyStore? store,
+        Func<ModelOptions, IDifferentiableLoss>? lossFactory, IProgress<ComparisonProgress>? progress, CancellationToken cancellationToken)
     {
         var (variant, options) = study;
         string key = NoiseKey(variant);
         string fingerprint = Fingerprint(variant.Adam.Model, variant.Adam.Task, options.Noise, options.NoiseSeed, variant.Adam.Training.Device);
-        RunSpec spec = parallel ? variant.Adam with { Training = variant.Adam.Training with { Threads = 1 } } : variant.Adam;
+        RunSpec spec = pool is not null ? variant.Adam with { Training = variant.Adam.Training with { Threads = 1 } } : variant.Adam;
         return LoadOrRun(store, key, fingerprint, NoiseStudyResult.FromJson, r => r.ToJson(), progress, () =>
-            NoiseStudy.AtInitialisation(spec, options.NoiseSeed, options.Noise!, factory, Forward(progress, key), cancellationToken));
+            NoiseStudy.AtInitialisation(spec, options.NoiseSeed, options.Noise!, lossFactory, Forward(progress, key), cancellationToken, pool));
     }
 
     /// <summary>One stored unit outside a comparison: loads <paramref name="key"/> from the store, or runs
@@ -228,39 +234,6 @@ public static class OptimizerComparison
     {
         store?.Save(key, fingerprint, json);
         progress?.Report(new ComparisonProgress(key, new StudyProgress(StudyPhase.Training, 1, 1), false, true));
-    }
-
-    // Up to `degree` workers take units in index order (a Parallel.For may start them in any order, and the order
-    // matters here: long units first, short ones to fill the end). After a failure no new unit starts; the failure
-    // surfaces as itself, a cancellation preferred, rather than wrapped in an AggregateException.
-    private static void InParallel(int count, int degree, Action<int> unit)
-    {
-        int next = -1;
-        var failures = new ConcurrentQueue<Exception>();
-        void Work()
-        {
-            int i;
-            while (failures.IsEmpty && (i = Interlocked.Increment(ref next)) < count)
-            {
-                try
-                {
-                    unit(i);
-                }
-                catch (Exception e)
-                {
-                    failures.Enqueue(e);
-                }
-            }
-        }
-        Task[] workers = Enumerable.Range(0, Math.Min(degree, count))
-            .Select(_ => Task.Factory.StartNew(Work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default))
-            .ToArray();
-        Task.WaitAll(workers);
-        if (!failures.IsEmpty)
-        {
-            Exception first = failures.FirstOrDefault(x => x is OperationCanceledException) ?? failures.First();
-            ExceptionDispatchInfo.Capture(first).Throw();
-        }
     }
 
     private static IProgress<StudyProgress>? Forward(IProgress<ComparisonProgress>? progress, string key)

@@ -1,8 +1,10 @@
 using LinAttn.Diagnostics;
+using LinAttn.Diagnostics.Studies;
 using LinAttn.Model;
 using LinAttn.Random;
 using LinAttn.Tasks;
 using LinAttn.Tests.TestKit;
+using LinAttn.Training;
 
 namespace LinAttn.Tests.Diagnostics;
 
@@ -103,6 +105,34 @@ public sealed class GradientNoiseTests : TorchTest
             Assert.Equal(expected[k], g);
         }
         Assert.NotEqual(expected[0], expected[1]);
+    }
+
+    [Fact]
+    public void NoiseStudy_InFloat32_AgreesWithFloat64_ToFloatRounding()
+    {
+        foreach (RunSpec spec in new[] { Spec(new ModelOptions { Dimension = 3, Layers = 2 }), Spec(new ModelOptions { Dimension = 3, Layers = 2, Parametrization = Parametrization.Full, FeatureMlpWidth = 6 }) })
+        {
+            var options = new GradientNoiseOptions { MinibatchSize = 64, LargeBatchMultiple = 4, Minibatches = 50, Bins = 10 };
+            Assert.Equal(Precision.Float32, options.Precision);   // the authors' arithmetic is the default
+            var single = NoiseStudy.AtInitialisation(spec, 3, options);
+            var dual = NoiseStudy.AtInitialisation(spec, 3, options with { Precision = Precision.Float64 });
+            // The float64 norms against an independent path: TorchSharp's autograd on the same minibatches.
+            var torch = NoiseStudy.AtInitialisation(spec, 3, options with { Precision = Precision.Float64 }, m => new TorchSharpDifferentiableLoss(m));
+            Assert.True(Numerics.MaxRelativeError(dual.Norms, torch.Norms) < 1e-10);
+            double error = Numerics.MaxRelativeError(single.Norms, dual.Norms);
+            Assert.True(error < 1e-4, $"norm error {error:E2}");
+            Assert.True(error > 0, "the float32 study should not compute in float64");
+            Assert.True(Numerics.MaxRelativeError(single.FullGradient, dual.FullGradient) < 1e-4);
+        }
+
+        static RunSpec Spec(ModelOptions model) => new("noise", model, new TaskOptions { Dimension = 3, ContextLength = 8 }, new TrainingOptions { Threads = 1 });
+    }
+
+    [Fact]
+    public void Options_RejectAnUndefinedPrecision_NamingIt()
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new GradientNoiseOptions { Precision = (Precision)5 }.Validate());
+        Assert.Equal("Precision", error.ParamName);
     }
 
     private sealed class Inline(Action<int> handler) : IProgress<int>

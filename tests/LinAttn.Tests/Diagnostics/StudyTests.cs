@@ -186,6 +186,21 @@ public sealed class StudyTests : TorchTest, IDisposable
         Assert.Equal(WithoutTimings(pooled[1].Adam[1]), WithoutTimings(resumed[1].Adam[1]));
     }
 
+    [Fact]
+    public void StoredNoise_OfAnotherPrecision_IsRecomputed()
+    {
+        var store = new DirectoryStudyStore(_folder);
+        ComparisonOptions options = Options with { Seeds = new ulong[] { 0 } };
+        ComparisonResult dual = OptimizerComparison.Run(Tiny(), options with { Noise = options.Noise! with { Precision = Precision.Float64 } }, store);
+        var computed = new List<string>();
+        ComparisonResult single = OptimizerComparison.Run(Tiny(), options, store,
+            progress: new Inline<ComparisonProgress>(p => { if (p.Finished && !p.Cached) computed.Add(p.Unit); }));
+        Assert.Equal(new[] { "tiny-noise" }, computed);   // the runs are loaded; the noise's options changed
+        Assert.Equal(WithoutTimings(dual.Adam[0]), WithoutTimings(single.Adam[0]));
+        Assert.NotEqual(dual.Noise!.Norms, single.Noise!.Norms);
+        Assert.True(Numerics.MaxRelativeError(single.Noise.Norms, dual.Noise.Norms) < 1e-4);
+    }
+
     public void Dispose()
     {
         if (Directory.Exists(_folder)) Directory.Delete(_folder, true);

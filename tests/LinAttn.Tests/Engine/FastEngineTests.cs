@@ -282,4 +282,33 @@ public sealed class FastEngineTests : TorchTest
         for (int i = 0; i < reference.Length; i++) worst = Math.Max(worst, Math.Abs(approximate[i] - reference[i]));
         Assert.True(worst < 1e-6 * scale, $"max |H_fast − H_exact| = {worst:E2} with max |H| = {scale:E2}");
     }
+
+    [Fact]
+    public void FastDifferentiableLoss_Float32_GivesGradientsWithinFloatRounding_AndRefusesCurvature()
+    {
+        foreach (var options in new[]
+        {
+            new ModelOptions { Dimension = 3, Layers = 2 },
+            new ModelOptions { Dimension = 3, Layers = 2, Parametrization = Parametrization.Full, FeatureMlpWidth = 6 },
+        })
+        {
+            double[] theta = Tensors.RandomParameters(options, 36, 0.3);
+            PromptBatch batch = Batch(3, 8, 100, 11, padded: true);
+            using var exact = new TorchSharpDifferentiableLoss(options);
+            using var single = new FastDifferentiableLoss(options, threads: 1, Precision.Float32);
+            var reference = new double[theta.Length];
+            var gradient = new double[theta.Length];
+            double referenceLoss = exact.Gradient(theta, batch, reference);
+            double loss = single.Gradient(theta, batch, gradient);
+            double error = Numerics.MaxRelativeError(gradient, reference);
+            Assert.True(error < 1e-4, $"gradient error {error:E2}");
+            Assert.True(error > 1e-12, "a float32 computation should differ from float64 in the last digits");
+            Assert.Equal(referenceLoss, loss, 1e-4 * Math.Abs(referenceLoss));
+            Assert.Equal(Precision.Float32, single.Computation);
+            var error1 = Assert.Throws<InvalidOperationException>(() => single.Hessian(theta, batch));
+            Assert.Contains("Float32", error1.Message);
+            Assert.Throws<InvalidOperationException>(() => single.HessianVectorProduct(theta, batch, theta, gradient));
+        }
+        Assert.Throws<ArgumentOutOfRangeException>(() => new FastDifferentiableLoss(new ModelOptions(), null, (Precision)7));
+    }
 }
