@@ -48,8 +48,8 @@ public static class OptimizerComparison
     /// of each comparison: the SGDM and Adam runs of a seed form one unit and train in lock step on the same batches
     /// (<see cref="TrajectoryStudy.RunInLockstep"/>: each batch is sampled once for both), and the noise of each
     /// comparison is one more unit. Up to the largest <see cref="ComparisonOptions.ParallelRuns"/> units run at once,
-    /// each on one thread, the longest (by a rough estimate) first; once no unit is left to start, the idle threads help
-    /// the running noise units with their minibatches. Results equal running each comparison alone.
+    /// each on one thread: the seed pairs first, the longest (by a rough estimate) first, then the noise units, whose
+    /// minibatches the threads with no unit left to start share. Results equal running each comparison alone.
     /// </summary>
     /// <param name="studies">The comparisons.</param>
     /// <param name="store">Keeps finished units (each run and each noise separately); null keeps nothing.</param>
@@ -72,7 +72,7 @@ public static class OptimizerComparison
         }
         var runs = studies.Select(s => new TrajectoryResult[s.Options.Seeds.Count * Optimizers.Count]).ToArray();
         var noises = new NoiseStudyResult?[studies.Count];
-        var units = new List<(double Cost, Action<UnitPool?, Func<ModelOptions, IDifferentiableLoss>> Run)>();
+        var units = new List<(double Cost, bool Divisible, Action<UnitPool?, Func<ModelOptions, IDifferentiableLoss>> Run)>();
         for (int s = 0; s < studies.Count; s++)
         {
             int study = s;
@@ -81,13 +81,15 @@ public static class OptimizerComparison
             for (int k = 0; k < options.Seeds.Count; k++)
             {
                 int seedIndex = k;
-                units.Add((seedCost, (pool, factory) => RunSeed(studies[study], seedIndex, runs[study], pool is not null, store, factory, progress, cancellationToken)));
+                units.Add((seedCost, false, (pool, factory) => RunSeed(studies[study], seedIndex, runs[study], pool is not null, store, factory, progress, cancellationToken)));
             }
             if (options.Noise is GradientNoiseOptions noise)
-                units.Add((EstimatedCost(variant.Adam, noise), (pool, _) => noises[study] = RunNoise(studies[study], pool, store, lossFactory, progress, cancellationToken)));
+                units.Add((EstimatedCost(variant.Adam, noise), true, (pool, _) => noises[study] = RunNoise(studies[study], pool, store, lossFactory, progress, cancellationToken)));
         }
-        // Longest first, so that the units left for the end are short and the cores finish together.
-        units = units.OrderByDescending(u => u.Cost).ToList();
+        // Seed pairs longest first, so that the ones left for the end are short; the noise units last, because idle
+        // workers can share their minibatches, so the cores finish together even when the estimates are off (a run
+        // that diverges stops early).
+        units = units.OrderBy(u => u.Divisible).ThenByDescending(u => u.Cost).ToList();
 
         int degree = studies.Count == 0 ? 1 : studies.Max(s => s.Options.ParallelRuns);
         bool inParallel = degree > 1 && units.Count > 1;

@@ -138,8 +138,8 @@ public sealed class StudyTests : TorchTest, IDisposable
         });
         Assert.ThrowsAny<OperationCanceledException>(() => OptimizerComparison.Run(Tiny(), Options, store, progress: progress, cancellationToken: cts.Token));
         string[] saved = Directory.GetFiles(_folder, "*.json").Select(Path.GetFileName).Order().ToArray()!;
-        // Seed 0's SGDM and Adam train together, then SGDM's diagnostics finish and it is stored; the noise (the
-        // shortest unit) would run last.
+        // Seed 0's SGDM and Adam train together, then SGDM's diagnostics finish and it is stored; the noise would run
+        // last (noise units always do).
         Assert.Equal(new[] { "tiny-sgdm-seed0.json" }, saved);
     }
 
@@ -184,6 +184,17 @@ public sealed class StudyTests : TorchTest, IDisposable
             progress: new Inline<ComparisonProgress>(rerun.Add));
         Assert.Equal(new[] { "short-adam-seed1" }, rerun.Where(p => p.Finished && !p.Cached).Select(p => p.Unit).Distinct().ToArray());
         Assert.Equal(WithoutTimings(pooled[1].Adam[1]), WithoutTimings(resumed[1].Adam[1]));
+    }
+
+    [Fact]
+    public void NoiseUnits_RunAfterEverySeedPair_EvenWhenEstimatedLongest()
+    {
+        // 3000 noise minibatches of 32 prompts: by the cost estimate, far longer than a 30-step seed pair.
+        ComparisonOptions options = Options with { Seeds = new ulong[] { 0, 1 }, Noise = Options.Noise! with { Minibatches = 3000 } };
+        var finished = new List<string>();
+        OptimizerComparison.RunAll(new[] { (Tiny(), options) }, progress: new Inline<ComparisonProgress>(p => { if (p.Finished) finished.Add(p.Unit); }));
+        Assert.Equal(5, finished.Count);
+        Assert.Equal("tiny-noise", finished[^1]);
     }
 
     [Fact]
