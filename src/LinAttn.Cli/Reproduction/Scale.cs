@@ -1,6 +1,6 @@
-using LinAttn.Model;
 using LinAttn.Diagnostics;
 using LinAttn.Diagnostics.Studies;
+using LinAttn.Model;
 
 namespace LinAttn.Cli.Reproduction;
 
