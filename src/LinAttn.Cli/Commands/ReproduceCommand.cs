@@ -4,6 +4,7 @@ using LinAttn.Cli.Output.Reports;
 using LinAttn.Cli.Reproduction;
 using LinAttn.Cli.Reproduction.Recipes;
 using LinAttn.Diagnostics.Studies;
+using LinAttn.Model;
 using Spectre.Console;
 using TorchSharp;
 
@@ -23,9 +24,14 @@ internal static class ReproduceCommand
         var tiny = new Option<bool>("--tiny") { Description = "Smoke-test sizes (for tests).", Hidden = true };
         var output = new Option<string?>("--out") { Description = "Output folder (default runs/reproduce/quick or runs/reproduce/full); one subfolder per figure." };
         var threads = new Option<int?>("--threads") { Description = "Cores to use: that many runs at once, one thread each (a lone run or noise measurement uses them all). Default: every core." };
+        var noisePrecision = new Option<string>("--noise-precision")
+        {
+            Description = "Arithmetic of the gradient-noise minibatch gradients: float32 (the authors' code; default) or float64.",
+            DefaultValueFactory = _ => "float32",
+        };
         var command = new Command("reproduce", "Reproduce the paper's figures: run the experiments, write CSV, PNG and report.md/report.html with each claim checked.")
         {
-            target, quick, tiny, output, threads,
+            target, quick, tiny, output, threads, noisePrecision,
         };
         command.SetAction((parse, cancellationToken) => CommandErrors.Guarded(console, () =>
         {
@@ -33,14 +39,23 @@ internal static class ReproduceCommand
             string folder = parse.GetValue(output) ?? Path.Combine("runs", "reproduce", profile.ToString().ToLowerInvariant());
             string what = parse.GetValue(target)!;
             int? threadCount = parse.GetValue(threads);
+            Precision noise = ParseNoisePrecision(parse.GetValue(noisePrecision)!);
             // Run on the thread pool: System.CommandLine registers its Ctrl-C/SIGTERM handler (which cancels the token)
             // only once the action has returned its Task, so a synchronous action could not be cancelled.
-            return Task.Run(() => Run(what, profile, folder, threadCount, console, cancellationToken), CancellationToken.None);
+            return Task.Run(() => Run(what, profile, folder, threadCount, console, cancellationToken, noise), CancellationToken.None);
         }));
         return command;
     }
 
-    internal static int Run(string target, ReproductionProfile profile, string folder, int? threads, IAnsiConsole console, CancellationToken cancellationToken)
+    internal static Precision ParseNoisePrecision(string value) => value.ToLowerInvariant() switch
+    {
+        "float32" => Precision.Float32,
+        "float64" => Precision.Float64,
+        _ => throw new ArgumentOutOfRangeException("--noise-precision", $"--noise-precision '{value}' is not known. Known values: float32, float64."),
+    };
+
+    internal static int Run(string target, ReproductionProfile profile, string folder, int? threads, IAnsiConsole console, CancellationToken cancellationToken,
+        Precision noisePrecision = Precision.Float32)
     {
         IReadOnlyList<Recipe> recipes = RecipeCatalog.Resolve(target);
         if (threads is int t)
@@ -56,7 +71,7 @@ internal static class ReproduceCommand
             console.MarkupLineInterpolated($"[bold]{recipe.Title}[/] ({profile.ToString().ToLowerInvariant()} profile) -> {recipeFolder}");
             try
             {
-                reports.Add(RunRecipe(recipe, profile, recipeFolder, threads, console, cancellationToken));
+                reports.Add(RunRecipe(recipe, profile, recipeFolder, threads, noisePrecision, console, cancellationToken));
             }
             catch (OperationCanceledException)
             {
@@ -69,7 +84,8 @@ internal static class ReproduceCommand
         return requiredFailed ? RequiredClaimFailed : 0;
     }
 
-    private static RecipeReport RunRecipe(Recipe recipe, ReproductionProfile profile, string folder, int? threads, IAnsiConsole console, CancellationToken token)
+    private static RecipeReport RunRecipe(Recipe recipe, ReproductionProfile profile, string folder, int? threads, Precision noisePrecision,
+        IAnsiConsole console, CancellationToken token)
     {
         var clock = Stopwatch.StartNew();
         WorkPlan plan = recipe.Plan(profile, threads);
@@ -77,7 +93,7 @@ internal static class ReproduceCommand
         RecipeContext Context(IProgress<ComparisonProgress> progress) => new()
         {
             Folder = folder, Profile = profile, Console = console, Store = new DirectoryStudyStore(Path.Combine(folder, "units")),
-            Progress = progress, Token = token, Threads = threads,
+            Progress = progress, Token = token, Threads = threads, NoisePrecision = noisePrecision,
         };
 
         RecipeContext? context = null;

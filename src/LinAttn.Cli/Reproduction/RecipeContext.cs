@@ -23,6 +23,10 @@ internal sealed class RecipeContext
 
     public int? Threads { get; init; }
 
+    /// <summary>Arithmetic of the gradient-noise minibatch gradients (<c>--noise-precision</c>); float32 by default,
+    /// as the authors' code.</summary>
+    public Precision NoisePrecision { get; init; } = Precision.Float32;
+
     /// <summary>The engine for diagnostics; null: the library default.</summary>
     public Func<ModelOptions, IDifferentiableLoss>? LossFactory { get; init; }
 
@@ -38,12 +42,18 @@ internal sealed class RecipeContext
     /// <summary>Runs (or loads) a comparison with one single-threaded run per core at once (<see cref="Threads"/>
     /// cores when given).</summary>
     public ComparisonResult Compare(ComparisonVariant variant, ComparisonOptions options)
-        => OptimizerComparison.Run(variant, options with { ParallelRuns = Threads ?? Environment.ProcessorCount }, Store, LossFactory, Progress, Token);
+        => OptimizerComparison.Run(variant, Adjust(options), Store, LossFactory, Progress, Token);
 
     /// <summary>Several comparisons as one pool of work (<see cref="OptimizerComparison.RunAll"/>), results in order.</summary>
     public ComparisonResult[] CompareAll(IEnumerable<(ComparisonVariant Variant, ComparisonOptions Options)> studies)
-        => OptimizerComparison.RunAll(studies.Select(s => (s.Variant, s.Options with { ParallelRuns = Threads ?? Environment.ProcessorCount })).ToArray(),
-            Store, LossFactory, Progress, Token);
+        => OptimizerComparison.RunAll(studies.Select(s => (s.Variant, Adjust(s.Options))).ToArray(), Store, LossFactory, Progress, Token);
+
+    // The command line's choices: cores and the noise's arithmetic.
+    private ComparisonOptions Adjust(ComparisonOptions options) => options with
+    {
+        ParallelRuns = Threads ?? Environment.ProcessorCount,
+        Noise = options.Noise is null ? null : options.Noise with { Precision = NoisePrecision },
+    };
 
     public TrajectoryResult Trajectory(string key, RunSpec spec, TrajectoryOptions options)
         => OptimizerComparison.RunTrajectory(key, spec, options, Store, LossFactory, Progress, Token);

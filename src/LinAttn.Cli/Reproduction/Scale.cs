@@ -60,8 +60,11 @@ internal sealed record Scale
         },
     });
 
-    /// <summary>How the recipes' noise computes its gradients, for the reports.</summary>
-    public const string NoisePrecision = "float32 gradients, as the authors' code";
+    /// <summary>How the noise of <paramref name="results"/> computed its gradients, for the reports (read from the
+    /// results, so a report never claims a precision that loaded units did not use).</summary>
+    public static string NoiseArithmetic(IEnumerable<ComparisonResult> results)
+        => string.Join(" / ", results.Select(r => r.Noise?.Options.Precision).OfType<Precision>().Distinct()
+            .Select(p => p == Precision.Float32 ? "float32 gradients, as the authors' code" : "float64 gradients"));
 
     public ComparisonOptions Options(bool noise = true, bool condition = true, bool smoothness = true) => new()
     {
@@ -73,10 +76,7 @@ internal sealed record Scale
             SmoothnessSteps = smoothness && SmoothnessEvery > 0 ? TrajectoryOptions.Every(SmoothnessEvery, Steps - 1) : Array.Empty<int>(),
         },
         Noise = noise
-            ? new GradientNoiseOptions
-            {
-                MinibatchSize = BatchSize, Minibatches = NoiseMinibatches, LargeBatchMultiple = NoiseLargeMultiple, Precision = Precision.Float32,
-            }
+            ? new GradientNoiseOptions { MinibatchSize = BatchSize, Minibatches = NoiseMinibatches, LargeBatchMultiple = NoiseLargeMultiple }
             : null,
         NoiseSeed = 1,
     };

@@ -75,9 +75,32 @@ public sealed class ReproduceCommandTests : TorchTest, IDisposable
         Assert.Equal(loss, File.ReadAllText(Path.Combine(fig2, "loss.csv")));
     }
 
+    [Fact]
+    public async Task NoisePrecision_Float64_ComputesAndReportsTheNoiseInFloat64()
+    {
+        var single = new TestConsole();
+        string a = Path.Combine(_folder, "a"), b = Path.Combine(_folder, "b");
+        int code = await Program.Run(new[] { "reproduce", "fig5", "--tiny", "--threads", "1", "--out", a }, single);
+        Assert.True(code is 0 or 3, single.Output);
+        var dual = new TestConsole();
+        Assert.Equal(code, await Program.Run(new[] { "reproduce", "fig5", "--tiny", "--threads", "1", "--noise-precision", "Float64", "--out", b }, dual));
+
+        NoiseStudyResult Noise(string folder) => NoiseStudyResult.FromJson(System.Text.Json.Nodes.JsonNode.Parse(
+            File.ReadAllText(Directory.GetFiles(Path.Combine(folder, "fig5", "units"), "*-noise.json").Single()))!["result"]!.ToJsonString());
+        NoiseStudyResult n32 = Noise(a), n64 = Noise(b);
+        Assert.Equal(LinAttn.Model.Precision.Float32, n32.Options.Precision);
+        Assert.Equal(LinAttn.Model.Precision.Float64, n64.Options.Precision);
+        Assert.NotEqual(n32.Norms, n64.Norms);
+        Assert.True(Numerics.MaxRelativeError(n32.Norms, n64.Norms) < 1e-4);
+        Assert.Contains("float32 gradients, as the authors' code", File.ReadAllText(Path.Combine(a, "fig5", "report.md")));
+        Assert.Contains("float64 gradients", File.ReadAllText(Path.Combine(b, "fig5", "report.md")));
+        Assert.Equal(File.ReadAllText(Path.Combine(a, "fig5", "loss.csv")), File.ReadAllText(Path.Combine(b, "fig5", "loss.csv")));
+    }
+
     [Theory]
     [InlineData("fig3", "Known targets")]
     [InlineData("fig2 --threads 0", "--threads must be positive")]
+    [InlineData("fig2 --noise-precision half", "--noise-precision 'half' is not known")]
     public async Task BadArguments_FailWithAMessage(string arguments, string expected)
     {
         var console = new TestConsole();

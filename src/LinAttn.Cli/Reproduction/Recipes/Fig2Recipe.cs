@@ -58,7 +58,7 @@ internal sealed class Fig2Recipe : ComparisonRecipe
 
         report.Heading("(2) Stochastic gradient noise at initialisation");
         report.Image(ComparisonFigures.Noise(context, "fig2-noise.png", results.Select(r => (r.Variant.Label, r.NoiseStatistics!)).ToList()),
-            $"‖g_B − g_full‖ over fresh minibatches at θ_0 (seed 1; {Scale.NoisePrecision}): density histograms (100 bins) and normal Q-Q plots.");
+            $"‖g_B − g_full‖ over fresh minibatches at θ_0 (seed 1; {Scale.NoiseArithmetic(results)}): density histograms (100 bins) and normal Q-Q plots.");
         report.Table(new[] { "setting", "tail statistics of the noise norm" },
             results.Select(r => (IReadOnlyList<string>)new[] { r.Variant.Label, ClaimChecks.Describe(r.NoiseStatistics!.Tails) }));
 

@@ -45,7 +45,7 @@ internal sealed class Fig5Recipe : ComparisonRecipe
         Scale scale = ScaleOf(context.Profile);
         report.Paragraph($"{variant.Description}: {variant.Adam.Model.ParameterCount} parameters, B = {scale.BatchSize} (evaluation batch {scale.EvaluationBatchSize}), clipping at 1, " +
             $"{scale.Seeds} seeds × {scale.Steps} steps; learning rates SGDM {Fmt.G(SgdmRate)}, Adam {Fmt.G(AdamRate)} (not given by the paper). " +
-            $"Noise at θ_0 (seed 1): {scale.NoiseMinibatches} minibatches of B (full gradient on {scale.NoiseLargeMultiple}·B prompts; {Scale.NoisePrecision}). No Hessian diagnostics (P = {variant.Adam.Model.ParameterCount}): the paper shows none for this model.");
+            $"Noise at θ_0 (seed 1): {scale.NoiseMinibatches} minibatches of B (full gradient on {scale.NoiseLargeMultiple}·B prompts; {Scale.NoiseArithmetic(results)}). No Hessian diagnostics (P = {variant.Adam.Model.ParameterCount}): the paper shows none for this model.");
         report.Image(ComparisonFigures.Loss(context, "fig5-loss.png", new[] { result }, _ => "L = 8, d = 20, n = 60"),
             "Evaluation loss vs iteration: mean over seeds ± std/4, SGDM black, Adam red (log scale).");
         report.Image(ComparisonFigures.Noise(context, "fig5-noise.png", new[] { ("noise at initialisation", result.NoiseStatistics!) }),

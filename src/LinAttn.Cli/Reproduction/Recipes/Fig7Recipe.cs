@@ -31,7 +31,7 @@ internal sealed class Fig7Recipe : ComparisonRecipe
         report.Image(ComparisonFigures.Loss(context, "fig7-loss.png", results, r => r.Variant.Label == "sphere" ? "spherical" : "heavy-tailed (Gamma)"),
             "(1) Evaluation loss, SGDM black vs Adam red: mean ± std/4 (log scale).");
         report.Image(ComparisonFigures.Noise(context, "fig7-noise.png", results.Select(r => (r.Variant.Label, r.NoiseStatistics!)).ToList()),
-            $"(2) Gradient noise at initialisation ({Scale.NoisePrecision}): histograms and normal Q-Q plots.");
+            $"(2) Gradient noise at initialisation ({Scale.NoiseArithmetic(results)}): histograms and normal Q-Q plots.");
         report.Image(ComparisonFigures.Condition(context, "fig7-condition.png", results, r => r.Variant.Label),
             "(3) Robust condition number R_med (|diag H|, authors' code): mean ± std/2 (log scale).");
         report.Table(new[] { "covariates", "noise tails", "R^SGD/R^Adam", "SGDM final", "Adam final" }, results.Select(r => (IReadOnlyList<string>)new[]

@@ -43,7 +43,7 @@ internal sealed class Fig8Recipe : ComparisonRecipe
             "(0.02, 0.015, 0.01, 0.0075; the paper gives none for L ≠ 3, and with 0.02 every L = 8 run overflowed float32 within a few hundred steps), " +
             "trained in float64 (rare prompts push the deep models' loss past float32's range even at these rates), " +
             $"clipping at 1. {scale.Seeds} seeds × {scale.Steps} steps; R_med at {string.Join(", ", scale.ConditionSteps.Take(6))}" +
-            $"{(scale.ConditionSteps.Length > 6 ? ", …" : "")}; noise at θ_0 (seed 1) from {scale.NoiseMinibatches} minibatches ({Scale.NoisePrecision}).");
+            $"{(scale.ConditionSteps.Length > 6 ? ", …" : "")}; noise at θ_0 (seed 1) from {scale.NoiseMinibatches} minibatches ({Scale.NoiseArithmetic(results)}).");
         report.Image(ComparisonFigures.Loss(context, "fig8-loss.png", results, r => $"L = {r.Variant.Adam.Model.Layers}"),
             "(1) Evaluation loss, SGDM black vs Adam red, per depth: mean ± std/4 (log scale).");
         report.Image(ComparisonFigures.Noise(context, "fig8-noise.png", results.Select(r => ($"L = {r.Variant.Adam.Model.Layers}", r.NoiseStatistics!)).ToList()),

@@ -44,7 +44,7 @@ internal sealed class NonlinearRecipe : ComparisonRecipe
         Scale scale = ScaleOf(context.Profile);
         report.Paragraph($"{variant.Description}; {variant.Adam.Model.ParameterCount} parameters (216 attention + 335 MLP). B = {scale.BatchSize}, " +
             $"SGDM lr 0.05, Adam lr 0.01 (β = (0.9, 0.9)), clipping at 1, {scale.Seeds} seeds × {scale.Steps} steps. Noise at θ_0 of seed 7 from " +
-            $"{scale.NoiseMinibatches} minibatches of {scale.BatchSize} (full gradient on {scale.NoiseLargeMultiple}·B prompts; {Scale.NoisePrecision}). Diagnostics on the fixed " +
+            $"{scale.NoiseMinibatches} minibatches of {scale.BatchSize} (full gradient on {scale.NoiseLargeMultiple}·B prompts; {Scale.NoiseArithmetic(results)}). Diagnostics on the fixed " +
             "evaluation batch (seed 99, 1000 prompts); the notebook draws its Hessian batch with the training seed and re-creates the target map in its " +
             "smoothness cell (a quirk we do not copy).");
 
