@@ -88,7 +88,7 @@ internal static class ReproduceCommand
         IAnsiConsole console, CancellationToken token)
     {
         var clock = Stopwatch.StartNew();
-        WorkPlan plan = recipe.Plan(profile, threads);
+        WorkPlan plan = recipe.Plan(profile, threads, noisePrecision);
         var report = new RecipeReport(recipe.Name, recipe.Title) { Profile = profile.ToString().ToLowerInvariant() };
         RecipeContext Context(IProgress<ComparisonProgress> progress) => new()
         {

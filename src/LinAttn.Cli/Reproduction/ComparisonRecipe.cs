@@ -1,4 +1,5 @@
 using LinAttn.Diagnostics.Studies;
+using LinAttn.Model;
 
 namespace LinAttn.Cli.Reproduction;
 
@@ -15,10 +16,10 @@ internal abstract class ComparisonRecipe : Recipe
     protected abstract void Report(RecipeContext context, RecipeReport report,
         IReadOnlyList<(ComparisonVariant Variant, ComparisonOptions Options)> studies, List<ComparisonResult> results);
 
-    public sealed override WorkPlan Plan(ReproductionProfile profile, int? threads)
+    public sealed override WorkPlan Plan(ReproductionProfile profile, int? threads, Precision noisePrecision)
     {
         var plan = new WorkPlan();
-        foreach (var (variant, options) in Studies(profile, threads)) plan.Add(variant, options);
+        foreach (var (variant, options) in Studies(profile, threads)) plan.Add(variant, RecipeContext.WithNoisePrecision(options, noisePrecision));
         return plan;
     }
 

@@ -1,3 +1,5 @@
+using LinAttn.Model;
+
 namespace LinAttn.Cli.Reproduction;
 
 /// <summary>
@@ -13,8 +15,8 @@ internal abstract class Recipe
     /// <summary>The report title.</summary>
     public abstract string Title { get; }
 
-    /// <summary>The units to run, with cost weights.</summary>
-    public abstract WorkPlan Plan(ReproductionProfile profile, int? threads);
+    /// <summary>The units to run, with cost weights (the noise weighted for <paramref name="noisePrecision"/>).</summary>
+    public abstract WorkPlan Plan(ReproductionProfile profile, int? threads, Precision noisePrecision);
 
     /// <summary>Runs (or loads) the units and writes the outputs into <see cref="RecipeContext.Folder"/>.</summary>
     public abstract void Run(RecipeContext context, RecipeReport report);

@@ -49,11 +49,13 @@ internal sealed class RecipeContext
         => OptimizerComparison.RunAll(studies.Select(s => (s.Variant, Adjust(s.Options))).ToArray(), Store, LossFactory, Progress, Token);
 
     // The command line's choices: cores and the noise's arithmetic.
-    private ComparisonOptions Adjust(ComparisonOptions options) => options with
-    {
-        ParallelRuns = Threads ?? Environment.ProcessorCount,
-        Noise = options.Noise is null ? null : options.Noise with { Precision = NoisePrecision },
-    };
+    private ComparisonOptions Adjust(ComparisonOptions options)
+        => WithNoisePrecision(options, NoisePrecision) with { ParallelRuns = Threads ?? Environment.ProcessorCount };
+
+    /// <summary><paramref name="options"/> with its noise (if any) computed in <paramref name="precision"/>; the plan
+    /// and the run apply it the same way.</summary>
+    public static ComparisonOptions WithNoisePrecision(ComparisonOptions options, Precision precision)
+        => options.Noise is null ? options : options with { Noise = options.Noise with { Precision = precision } };
 
     public TrajectoryResult Trajectory(string key, RunSpec spec, TrajectoryOptions options)
         => OptimizerComparison.RunTrajectory(key, spec, options, Store, LossFactory, Progress, Token);

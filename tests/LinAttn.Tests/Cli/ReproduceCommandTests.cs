@@ -97,6 +97,17 @@ public sealed class ReproduceCommandTests : TorchTest, IDisposable
         Assert.Equal(File.ReadAllText(Path.Combine(a, "fig5", "loss.csv")), File.ReadAllText(Path.Combine(b, "fig5", "loss.csv")));
     }
 
+    [Fact]
+    public void Plan_WeighsFloat64NoiseTwiceFloat32_AndLeavesRunsAlone()
+    {
+        var recipe = LinAttn.Cli.Reproduction.Recipes.RecipeCatalog.Resolve("fig5").Single();
+        var single = recipe.Plan(LinAttn.Cli.Reproduction.ReproductionProfile.Quick, 1, LinAttn.Model.Precision.Float32);
+        var dual = recipe.Plan(LinAttn.Cli.Reproduction.ReproductionProfile.Quick, 1, LinAttn.Model.Precision.Float64);
+        string noise = single.Units.Keys.Single(k => k.EndsWith("-noise"));
+        Assert.Equal(2 * single.Units[noise].Sum(), dual.Units[noise].Sum(), 9);
+        Assert.Equal(single.Total - single.Units[noise].Sum(), dual.Total - dual.Units[noise].Sum(), 9);
+    }
+
     [Theory]
     [InlineData("fig3", "Known targets")]
     [InlineData("fig2 --threads 0", "--threads must be positive")]

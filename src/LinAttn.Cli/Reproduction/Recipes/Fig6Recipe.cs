@@ -2,6 +2,7 @@ using LinAttn.Cli.Output.Plots;
 using LinAttn.Cli.Output.Reports;
 using LinAttn.Diagnostics;
 using LinAttn.Diagnostics.Studies;
+using LinAttn.Model;
 using LinAttn.Training;
 using ScottPlot;
 
@@ -43,7 +44,7 @@ internal sealed class Fig6Recipe : Recipe
         }).ToList();
     }
 
-    public override WorkPlan Plan(ReproductionProfile profile, int? threads)
+    public override WorkPlan Plan(ReproductionProfile profile, int? threads, Precision noisePrecision)   // no noise here
     {
         var plan = new WorkPlan();
         foreach (var (key, spec, options) in Studies(profile, threads)) plan.Add(key, spec, options);
