@@ -14,9 +14,10 @@ namespace LinAttn.Diagnostics;
 /// <para>The full gradient on M·B prompts equals the mean of the gradients of M independent minibatches of B prompts
 /// (the loss is a mean), so it is computed as such: minibatches 0..M−1 of the source form the large batch and
 /// minibatches M..M+N−1 are the N noise samples, all independent.</para>
-/// <para>Cost: M + N minibatch gradients (the paper: 100 + 10,000). On the TorchSharp engine a fresh B = 1000
-/// gradient (sampling + float64 forward/backward) costs about 10 ms on one core, so the paper's procedure takes about
-/// 100 s per setting; a faster <see cref="IMinibatchGradientSource"/> reduces it proportionally.</para>
+/// <para>Cost: M + N minibatch gradients (the paper: 100 + 10,000). A fresh B = 1000 gradient of the paper's base model
+/// (sampling + forward/backward, one core) costs about 0.6 ms on the fast engine in float32 and 0.8 ms in float64
+/// (docs/performance.md, <c>-- noise-precision</c>), about 10 ms on TorchSharp, so the paper's procedure takes about
+/// 6 s, 8 s or 100 s per setting.</para>
 /// </remarks>
 public static class GradientNoise
 {
