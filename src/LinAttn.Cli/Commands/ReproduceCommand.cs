@@ -39,23 +39,16 @@ internal static class ReproduceCommand
             string folder = parse.GetValue(output) ?? Path.Combine("runs", "reproduce", profile.ToString().ToLowerInvariant());
             string what = parse.GetValue(target)!;
             int? threadCount = parse.GetValue(threads);
-            Precision noise = ParseNoisePrecision(parse.GetValue(noisePrecision)!);
+            Precision noise = EnumOption.Parse<Precision>(parse.GetValue(noisePrecision)!, "--noise-precision", "values");
             // Run on the thread pool: System.CommandLine registers its Ctrl-C/SIGTERM handler (which cancels the token)
             // only once the action has returned its Task, so a synchronous action could not be cancelled.
-            return Task.Run(() => Run(what, profile, folder, threadCount, console, cancellationToken, noise), CancellationToken.None);
+            return Task.Run(() => Run(what, profile, folder, threadCount, noise, console, cancellationToken), CancellationToken.None);
         }));
         return command;
     }
 
-    internal static Precision ParseNoisePrecision(string value) => value.ToLowerInvariant() switch
-    {
-        "float32" => Precision.Float32,
-        "float64" => Precision.Float64,
-        _ => throw new ArgumentOutOfRangeException("--noise-precision", $"--noise-precision '{value}' is not known. Known values: float32, float64."),
-    };
-
-    internal static int Run(string target, ReproductionProfile profile, string folder, int? threads, IAnsiConsole console, CancellationToken cancellationToken,
-        Precision noisePrecision = Precision.Float32)
+    internal static int Run(string target, ReproductionProfile profile, string folder, int? threads, Precision noisePrecision, IAnsiConsole console,
+        CancellationToken cancellationToken)
     {
         IReadOnlyList<Recipe> recipes = RecipeCatalog.Resolve(target);
         if (threads is int t)

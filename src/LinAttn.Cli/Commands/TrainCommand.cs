@@ -80,7 +80,7 @@ internal static class TrainCommand
     private static RunSpec BuildSpec(TrainSettings s, OptimizerKind kind)
     {
         RunSpec spec = PaperPresets.Get(s.Preset, kind, s.LearningRate, s.Seed, s.Layers);
-        ScoreActivation scores = ParseActivation(s.Activation);
+        ScoreActivation scores = EnumOption.Parse<ScoreActivation>(s.Activation, "--activation", "activations");
         if (scores != ScoreActivation.Identity)   // another model: its files get their own names
             spec = spec with { Name = $"{spec.Name}-{scores.ToString().ToLowerInvariant()}", Model = spec.Model with { Activation = scores } };
         double? clip = s.Clip is null ? spec.Training.ClipThreshold : s.Clip == 0 ? null : s.Clip;
@@ -95,22 +95,11 @@ internal static class TrainCommand
                 SnapshotEvery = s.SnapshotEvery,
                 Threads = s.Threads,
                 Device = s.Device,
-                Engine = ParseEngine(s.Engine),
+                Engine = EnumOption.Parse<EngineKind>(s.Engine, "--engine", "engines"),
             },
         };
         spec.Validate();
         Runner.ResolveEngine(spec.Model, spec.Training);   // rejects --engine fast where it cannot run, before training
         return spec;
     }
-
-    private static ScoreActivation ParseActivation(string value)
-        => Enum.TryParse(value.Trim(), ignoreCase: true, out ScoreActivation kind) && Enum.IsDefined(kind)
-            ? kind
-            : throw new ArgumentOutOfRangeException("--activation", $"--activation '{value}' is not known. Known activations: identity, softmax, relu.");
-
-    private static EngineKind ParseEngine(string value)
-        => Enum.TryParse(value.Trim(), ignoreCase: true, out EngineKind kind) && Enum.IsDefined(kind)
-            ? kind
-            : throw new ArgumentOutOfRangeException("--engine", $"--engine '{value}' is not known. Known engines: auto, fast, torchsharp.");
-
 }

@@ -1,3 +1,5 @@
+using System.Runtime.ExceptionServices;
+
 namespace LinAttn.Diagnostics.Sharing;
 
 /// <summary>One participant's state for processing chunks of a <see cref="SharedChunks"/> (its own engine and buffers).</summary>
@@ -46,14 +48,13 @@ internal sealed class SharedChunks
         }
         catch (Exception e)
         {
-            Interlocked.CompareExchange(ref _failure, e, null);
-            Interlocked.Exchange(ref _next, _count);   // helpers stop claiming
+            Interlocked.CompareExchange(ref _failure, e, null);   // helpers stop claiming once a failure is set
         }
         lock (_gate)
         {
             while (_helping > 0) Monitor.Wait(_gate);
         }
-        if (_failure is Exception failure) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
+        if (_failure is Exception failure) ExceptionDispatchInfo.Capture(failure).Throw();
     }
 
     /// <summary>Called by an idle worker: processes chunks until none are left. Never throws; a failure is kept for

@@ -112,6 +112,7 @@ public sealed class ReproduceCommandTests : TorchTest, IDisposable
     [InlineData("fig3", "Known targets")]
     [InlineData("fig2 --threads 0", "--threads must be positive")]
     [InlineData("fig2 --noise-precision half", "--noise-precision 'half' is not known")]
+    [InlineData("fig2 --noise-precision 1", "--noise-precision '1' is not known")]
     public async Task BadArguments_FailWithAMessage(string arguments, string expected)
     {
         var console = new TestConsole();

@@ -37,6 +37,7 @@ public sealed class TrainCommandTests : TorchTest, IDisposable
     [InlineData("--lr", "-1", "--lr")]
     [InlineData("--engine", "warp", "--engine 'warp' is not known")]
     [InlineData("--activation", "tanh", "--activation 'tanh' is not known")]
+    [InlineData("--activation", "1", "--activation '1' is not known")]   // names only, not the enum's numbers
     public async Task BadFlags_FailFast_WithAMessageNamingTheFlag(string flag, string value, string expected)
     {
         var console = new TestConsole();
