@@ -20,15 +20,21 @@ internal sealed record ExperimentPlan(
     double? LabelVariance = null)
 {
     /// <summary>The settings that must match for a study to be resumed (not concurrency, time limit or monitor).</summary>
-    public string SettingsJson(IReadOnlyList<int> rungs) => System.Text.Json.JsonSerializer.Serialize(new
+    public string SettingsJson(IReadOnlyList<int> rungs)
     {
-        stepsPerTrial = StepsPerTrial,
-        searchStepBudget = SearchStepBudget,
-        maxModels = MaxModels,
-        divergenceLossRatio = DivergenceLossRatio,
-        rungs,
-        tuner = TunerName,
-        task = new { Task.Name, Task.Model, Task.Task, batchSize = Task.Training.BatchSize, evaluationBatchSize = Task.Training.EvaluationBatchSize,
-            evaluationSeed = Task.Training.EvaluationSeed, engine = Task.Training.Engine.ToString(), Task.Training.Schedule },
-    }, Internal.Json.Options);
+        System.Text.Json.Nodes.JsonNode settings = System.Text.Json.JsonSerializer.SerializeToNode(new
+        {
+            stepsPerTrial = StepsPerTrial,
+            searchStepBudget = SearchStepBudget,
+            maxModels = MaxModels,
+            divergenceLossRatio = DivergenceLossRatio,
+            rungs,
+            tuner = TunerName,
+            task = new { Task.Name, Task.Model, Task.Task, batchSize = Task.Training.BatchSize, evaluationBatchSize = Task.Training.EvaluationBatchSize,
+                evaluationSeed = Task.Training.EvaluationSeed, engine = Task.Training.Engine.ToString(), Task.Training.Schedule },
+        }, Internal.Json.Options)!;
+        // Written only when it is not the default, so studies stored before the option existed still resume.
+        if (Task.Training.Sampling != PromptSampling.Tokens) settings["task"]!["sampling"] = Task.Training.Sampling.ToString();
+        return settings.ToJsonString(Internal.Json.Options);
+    }
 }

@@ -7,7 +7,11 @@ using LinAttn.Training;
 
 namespace LinAttn.Benchmarks;
 
-/// <summary>The fast engine's training step (sample, forward, backward, clip, Adam), L = 3, d = 5, n = 20.</summary>
+/// <summary>
+/// The fast engine's training step (sample, forward, backward, clip, Adam), L = 3, d = 5, n = 20, split into sampling
+/// and the rest, with the batches drawn as tokens (default) and as moments (<see cref="PromptSampling.Moments"/>), side
+/// by side in one run.
+/// </summary>
 internal static class FastEngineBenchmark
 {
     public static void Run(int[] batchSizes, int[] threadCounts, Parametrization parametrization = Parametrization.Restricted, int heads = 1)
@@ -15,8 +19,8 @@ internal static class FastEngineBenchmark
         RunSpec spec = PaperPresets.Get("setting1", OptimizerKind.Adam);
         var model = spec.Model with { Parametrization = parametrization, Heads = heads };
         var sampler = new PromptSampler(spec.Task);
-        Console.WriteLine($"Fast engine, full training step, L=3, d=5, n=20, {parametrization}, H={heads}");
-        Console.WriteLine($"{"B",7} {"threads",8} {"sample",28} {"step (no sampling)",28} {"full step",28}");
+        Console.WriteLine($"Fast engine, full training step, L=3, d=5, n=20, {parametrization}, H={heads}; medians (min–max)");
+        Console.WriteLine($"{"B",7} {"threads",8} {"sample tokens",34} {"sample moments",34} {"step (no sampling)",34} {"full step, tokens",34} {"full step, moments",34} {"tokens/moments",15}");
         foreach (int threads in threadCounts)
         {
             foreach (int batch in batchSizes)
@@ -25,15 +29,17 @@ internal static class FastEngineBenchmark
                 var backend = new FastBackend(model, spec.Training.Optimizer, 1.0, theta, threads);
                 int step = 0;
                 PromptBatch fixedBatch = sampler.Sample(batch, 0, StreamPurpose.Training, 0, threads);
-                var source = new SyntheticBatchSource(sampler, batch, 0, threads);   // reused buffers, as in training
-                Action sample = () => source.Next(step++);
-                Action compute = () => backend.Step(fixedBatch, 1e-4);
-                Action full = () => backend.Step(source.Next(step++), 1e-4);
+                // Reused buffers, as in training.
+                var tokens = new SyntheticBatchSource(sampler, batch, 0, threads);
+                var moments = new SyntheticBatchSource(sampler, batch, 0, threads, PromptSampling.Moments);
+                Action full = () => backend.Step(tokens.Next(step++), 1e-4);
                 int iterations = Timing.Calibrate(full);
-                Measurement ms = Timing.Measure(sample, iterations);
-                Measurement mc = Timing.Measure(compute, iterations);
-                Measurement mf = Timing.Measure(full, iterations);
-                Console.WriteLine($"{batch,7} {threads,8} {ms.Format(),28} {mc.Format(),28} {mf.Format(),28}");
+                Measurement sampleTokens = Timing.Measure(() => tokens.Next(step++), iterations);
+                Measurement sampleMoments = Timing.Measure(() => moments.Next(step++), iterations);
+                Measurement compute = Timing.Measure(() => backend.Step(fixedBatch, 1e-4), iterations);
+                Measurement fullTokens = Timing.Measure(full, iterations);
+                Measurement fullMoments = Timing.Measure(() => backend.Step(moments.Next(step++), 1e-4), iterations);
+                Console.WriteLine($"{batch,7} {threads,8} {sampleTokens.Format(),34} {sampleMoments.Format(),34} {compute.Format(),34} {fullTokens.Format(),34} {fullMoments.Format(),34} {fullTokens.Median / fullMoments.Median,14:F2}x");
             }
         }
     }

@@ -23,6 +23,8 @@ internal static class KernelCpuBenchmark
         Report("sample 1000 prompts", () => sampler.Sample(1000, 0, StreamPurpose.Training, step++, 1));
         var source = new SyntheticBatchSource(sampler, 1000, 0, 1);
         Report("sample 1000 prompts, reused buffers", () => source.Next((int)step++));
+        var moments = new SyntheticBatchSource(sampler, 1000, 0, 1, PromptSampling.Moments);
+        Report("sample 1000 prompts as moments, reused buffers", () => moments.Next((int)step++));
         var heavyTailed = new SyntheticBatchSource(new PromptSampler(PaperPresets.Get("setting3", OptimizerKind.Adam).Task), 1000, 0, 1);
         Report("sample 1000 prompts, Setting 3 (Gamma covariates), reused buffers", () => heavyTailed.Next((int)step++));
         int lanes = System.Numerics.Vector<float>.Count;
@@ -51,6 +53,8 @@ internal static class KernelCpuBenchmark
             Report($"{name}: loss+gradient, tiles", () => model.LossAndGradient(theta, tiles, gradient));
             Report($"{name}: loss+gradient, token layout", () => model.LossAndGradient(theta, tokens, gradient));
             Report($"{name}: loss only, tiles", () => model.LossAndGradient(theta, tiles, Span<double>.Empty));
+            PromptBatch drawn = moments.Next(0);
+            Report($"{name}: loss+gradient, moments", () => model.LossAndGradient(theta, drawn, gradient));
         }
     }
 

@@ -26,12 +26,13 @@ internal static class TrainCommand
         var threads = new Option<int?>("--threads") { Description = "Torch and sampling threads (default: torch's choice)." };
         var device = new Option<string>("--device") { Description = "Torch device (cpu, cuda, cuda:1).", DefaultValueFactory = _ => "cpu" };
         var engine = new Option<string>("--engine") { Description = "Compute engine: auto (fast on the CPU, else torchsharp), fast, torchsharp.", DefaultValueFactory = _ => "auto" };
+        var sampling = new Option<string>("--sampling") { Description = "Training batches: tokens (the paper's code), or moments (S₀ = Σ z zᵀ drawn from its Wishart law: same law, faster; fast engine, linear attention, Gaussian linear tasks).", DefaultValueFactory = _ => "tokens" };
         var activation = new Option<string>("--activation") { Description = "Attention scores: identity (linear attention, the paper's), softmax, relu.", DefaultValueFactory = _ => "identity" };
         var output = new Option<string>("--out") { Description = "Folder for the history files.", DefaultValueFactory = _ => Path.Combine("runs", "train") };
 
         var command = new Command("train", "Train a linear transformer on a paper preset and write its history (JSON and CSV).")
         {
-            preset, optimizers, lr, steps, seed, layers, batch, clip, evalEvery, printEvery, snapshotEvery, threads, device, engine, activation, output,
+            preset, optimizers, lr, steps, seed, layers, batch, clip, evalEvery, printEvery, snapshotEvery, threads, device, engine, sampling, activation, output,
         };
         command.SetAction((parse, cancellationToken) => CommandErrors.Guarded(console, () =>
         {
@@ -39,7 +40,7 @@ internal static class TrainCommand
                 parse.GetValue(preset)!, parse.GetValue(optimizers)!, parse.GetValue(lr), parse.GetValue(steps), parse.GetValue(seed),
                 parse.GetValue(layers), parse.GetValue(batch), parse.GetValue(clip), parse.GetValue(evalEvery), parse.GetValue(printEvery),
                 parse.GetValue(snapshotEvery), parse.GetValue(threads), parse.GetValue(device)!, parse.GetValue(output)!, parse.GetValue(engine)!,
-                parse.GetValue(activation)!);
+                parse.GetValue(activation)!, parse.GetValue(sampling)!);
             return Task.FromResult(Run(settings, console, cancellationToken));
         }));
         return command;
@@ -47,7 +48,7 @@ internal static class TrainCommand
 
     internal sealed record TrainSettings(string Preset, string Optimizers, double? LearningRate, int Steps, ulong Seed, int Layers,
         int BatchSize, double? Clip, int EvaluateEvery, int PrintEvery, int SnapshotEvery, int? Threads, string Device, string Output,
-        string Engine, string Activation = "identity");
+        string Engine, string Activation = "identity", string Sampling = "tokens");
 
     internal static int Run(TrainSettings s, IAnsiConsole console, CancellationToken cancellationToken)
     {
@@ -65,7 +66,7 @@ internal static class TrainCommand
         {
             string name = OptimizerOptions.ShortName(spec.Training.Optimizer.Kind);
             console.MarkupLineInterpolated(
-                $"[bold]{name}[/] lr={spec.Training.Optimizer.LearningRate.ToString(CultureInfo.InvariantCulture)}, L={spec.Model.Layers}, scores={spec.Model.Activation.ToString().ToLowerInvariant()}, B={spec.Training.BatchSize}, steps={spec.Training.Steps}, clip={(spec.Training.ClipThreshold?.ToString(CultureInfo.InvariantCulture) ?? "off")}, seed={spec.Training.Seed}, engine={Runner.ResolveEngine(spec.Model, spec.Training).ToString().ToLowerInvariant()}");
+                $"[bold]{name}[/] lr={spec.Training.Optimizer.LearningRate.ToString(CultureInfo.InvariantCulture)}, L={spec.Model.Layers}, scores={spec.Model.Activation.ToString().ToLowerInvariant()}, B={spec.Training.BatchSize}, steps={spec.Training.Steps}, clip={(spec.Training.ClipThreshold?.ToString(CultureInfo.InvariantCulture) ?? "off")}, seed={spec.Training.Seed}, engine={Runner.ResolveEngine(spec.Model, spec.Training).ToString().ToLowerInvariant()}, sampling={spec.Training.Sampling.ToString().ToLowerInvariant()}");
             TrainingResult result = TrainingProgressDisplay.Run(console, spec, s.PrintEvery, cancellationToken);
             string path = HistoryFiles.Write(s.Output, spec, result);
             results.Add((spec, result, path));
@@ -83,6 +84,9 @@ internal static class TrainCommand
         ScoreActivation scores = EnumOption.Parse<ScoreActivation>(s.Activation, "--activation", "activations");
         if (scores != ScoreActivation.Identity)   // another model: its files get their own names
             spec = spec with { Name = $"{spec.Name}-{scores.ToString().ToLowerInvariant()}", Model = spec.Model with { Activation = scores } };
+        PromptSampling sampling = EnumOption.Parse<PromptSampling>(s.Sampling, "--sampling", "values");
+        if (sampling != PromptSampling.Tokens)   // other training data: its files get their own names too
+            spec = spec with { Name = $"{spec.Name}-{sampling.ToString().ToLowerInvariant()}" };
         double? clip = s.Clip is null ? spec.Training.ClipThreshold : s.Clip == 0 ? null : s.Clip;
         spec = spec with
         {
@@ -96,6 +100,7 @@ internal static class TrainCommand
                 Threads = s.Threads,
                 Device = s.Device,
                 Engine = EnumOption.Parse<EngineKind>(s.Engine, "--engine", "engines"),
+                Sampling = sampling,
             },
         };
         spec.Validate();

@@ -86,15 +86,23 @@ internal sealed class PromptBlock<TOps, TVec, T>
     {
         int width = TOps.Width, k = _k, n = batch.ContextLength;
         Count = Math.Min(width, batch.BatchSize - start);
-        int entries = (n + 1) * k;
-        ReadOnlySpan<TVec> tokens = TokenVectors(batch, start, entries);
-        if (_mlp is not null) tokens = _mlp.Forward(tokens, n, batch.ContextLengths is null ? ReadOnlySpan<TVec>.Empty : ContextMasks(batch, start, n));
         ContextLength = n;
-
-        if (_keepTokens) KeepTokens(batch, start, tokens, n);
-        else if (k == 6) AccumulateMoments6(tokens, n);
-        else AccumulateMoments(tokens, n);
-        tokens.Slice(n * k, k).CopyTo(Query);
+        if (batch.MomentTiles is { } moments)
+        {
+            if (_keepTokens || _mlp is not null)
+                throw new InvalidOperationException("A batch drawn as moments has no tokens: softmax/ReLU attention and a feature MLP need the tokens (TrainingOptions.Sampling = Tokens).");
+            LoadMoments(moments, start);
+        }
+        else
+        {
+            int entries = (n + 1) * k;
+            ReadOnlySpan<TVec> tokens = TokenVectors(batch, start, entries);
+            if (_mlp is not null) tokens = _mlp.Forward(tokens, n, batch.ContextLengths is null ? ReadOnlySpan<TVec>.Empty : ContextMasks(batch, start, n));
+            if (_keepTokens) KeepTokens(batch, start, tokens, n);
+            else if (k == 6) AccumulateMoments6(tokens, n);
+            else AccumulateMoments(tokens, n);
+            tokens.Slice(n * k, k).CopyTo(Query);
+        }
 
         if (Count == width && batch.ContextLengths is null)
         {
@@ -110,6 +118,28 @@ internal sealed class PromptBlock<TOps, TVec, T>
         Target = TOps.Load(_lanes);
         for (int lane = 0; lane < width; lane++) _lanes[lane] = TOps.FromDouble(lane < Count ? 1.0 : 0.0);
         Weight = TOps.Load(_lanes);
+    }
+
+    // S₀ and the query straight from a moment tile (TileLanes prompts per entry; a block of Width lanes is a slice of one tile).
+    private void LoadMoments(float[] moments, int start)
+    {
+        int width = TOps.Width, lanes = PromptBatch.TileLanes, k = _k, entries = PromptBatch.MomentEntries(k - 1);
+        int source = start / lanes * entries * lanes + start % lanes;
+        for (int e = 0; e < entries; e++)
+        {
+            TVec value;
+            if (typeof(T) == typeof(float))
+            {
+                value = TOps.Load(MemoryMarshal.Cast<float, T>(moments.AsSpan(source + e * lanes, width)));
+            }
+            else
+            {
+                for (int lane = 0; lane < width; lane++) _lanes[lane] = TOps.FromSingle(moments[source + e * lanes + lane]);
+                value = TOps.Load(_lanes);
+            }
+            if (e < k * k) S0[e] = value;
+            else Query[e - k * k] = value;
+        }
     }
 
     private void KeepTokens(PromptBatch batch, int start, ReadOnlySpan<TVec> tokens, int n)

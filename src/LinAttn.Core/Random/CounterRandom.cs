@@ -28,12 +28,20 @@ public struct CounterRandom
 
     /// <summary>Derives a stream key from a seed and coordinates; distinct tuples give unrelated keys.</summary>
     public static ulong Key(ulong seed, ulong purpose, ulong index = 0, ulong item = 0)
+        => ItemKey(BatchKey(seed, purpose, index), item);
+
+    /// <summary>The part of <see cref="Key"/> shared by every item of one (seed, purpose, index): samplers derive it
+    /// once per batch and each prompt's key with <see cref="ItemKey"/>.</summary>
+    internal static ulong BatchKey(ulong seed, ulong purpose, ulong index)
     {
         ulong h = Mix(seed ^ 0x6A09E667F3BCC909UL);
         h = Mix(h ^ (purpose * Golden));
-        h = Mix(h ^ (index + 0x3C6EF372FE94F82BUL));
-        return Mix(h ^ (item * 0xBB67AE8584CAA73BUL + 1));
+        return Mix(h ^ (index + 0x3C6EF372FE94F82BUL));
     }
+
+    /// <summary><see cref="Key"/> of <paramref name="item"/> from its batch's <see cref="BatchKey"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ulong ItemKey(ulong batchKey, ulong item) => Mix(batchKey ^ (item * 0xBB67AE8584CAA73BUL + 1));
 
     /// <summary>The SplitMix64 finaliser (a bijection on 64-bit integers).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

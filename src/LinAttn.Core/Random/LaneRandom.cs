@@ -76,6 +76,16 @@ internal struct LaneRandom
     public Vector<float> NextUniformNonZero(Vector<int> active)
         => Vector.ConvertToSingle(Next24(active) + Vector<int>.One) * new Vector<float>(Inverse24);
 
+    /// <summary>Two independent uniforms on (0, 1] per lane from one 64-bit value (bits 40–63 and 16–39, plus one),
+    /// every lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void NextUniformPairNonZero(out Vector<float> first, out Vector<float> second)
+    {
+        Next(new Vector<int>(-1), out Vector<ulong> low, out Vector<ulong> high);
+        first = Vector.ConvertToSingle(Bits24(low, high, 40) + Vector<int>.One) * new Vector<float>(Inverse24);
+        second = Vector.ConvertToSingle(Bits24(low, high, 16) + Vector<int>.One) * new Vector<float>(Inverse24);
+    }
+
     /// <summary>
     /// Two independent N(0, 1) values per lane by Box–Muller (tails truncated at √(−2 ln 2⁻²⁴) ≈ 5.77). One 64-bit value
     /// per lane supplies both uniforms: bits 40–63 (plus one) for the radius, bits 16–39 for the angle.

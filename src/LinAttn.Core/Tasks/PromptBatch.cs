@@ -18,6 +18,7 @@ public sealed class PromptBatch
 
     private float[]? _tokens;
     private readonly float[]? _tiles;
+    private readonly float[]? _moments;
     private readonly object _gate = new();
 
     /// <summary>Creates a batch over existing arrays (not copied).</summary>
@@ -37,10 +38,11 @@ public sealed class PromptBatch
         _tokens = tokens;
     }
 
-    private PromptBatch(int batchSize, int contextLength, int dimension, float[] targets, int[]? contextLengths, float[] tiles)
-        : this(batchSize, contextLength, dimension, targets, contextLengths)
+    private PromptBatch(int batchSize, int contextLength, int dimension, float[] targets, float[]? tiles, float[]? moments)
+        : this(batchSize, contextLength, dimension, targets, null)
     {
         _tiles = tiles;
+        _moments = moments;
     }
 
     private PromptBatch(int batchSize, int contextLength, int dimension, float[] targets, int[]? contextLengths)
@@ -72,10 +74,30 @@ public sealed class PromptBatch
     /// <summary>A batch stored as tiles of <see cref="TileLanes"/> prompts: value (tile, e, lane) at
     /// [(tile·E + e)·TileLanes + lane] with E = (N+1)(d+1) entries per prompt; lanes past B are zero.</summary>
     internal static PromptBatch FromTiles(int batchSize, int contextLength, int dimension, float[] tiles, float[] targets)
-        => new(batchSize, contextLength, dimension, targets, null, tiles);
+        => new(batchSize, contextLength, dimension, targets, tiles: tiles, moments: null);
+
+    /// <summary>A batch stored as moments (see <see cref="HasTokens"/>): tiles of <see cref="TileLanes"/> prompts, value
+    /// (tile, e, lane) at [(tile·M + e)·TileLanes + lane] with M = <see cref="MomentEntries"/>: entries 0..k²−1 are
+    /// S₀ = Σ_{i ≤ n} z_i z_iᵀ row-major (k = d + 1, both triangles), then the query token (x_q, 0); lanes past B are zero.</summary>
+    internal static PromptBatch FromMoments(int batchSize, int contextLength, int dimension, float[] moments, float[] targets)
+        => new(batchSize, contextLength, dimension, targets, tiles: null, moments: moments);
+
+    /// <summary>Entries per prompt of a moment tile: (d + 1)² for S₀ and d + 1 for the query.</summary>
+    internal static int MomentEntries(int dimension) => (dimension + 1) * (dimension + 2);
 
     /// <summary>The structure-of-arrays tiles when the batch was produced in that layout, else null.</summary>
     internal float[]? Tiles => _tiles;
+
+    /// <summary>The moment tiles when the batch was drawn as moments, else null.</summary>
+    internal float[]? MomentTiles => _moments;
+
+    /// <summary>
+    /// False for a batch drawn as moments (<see cref="PromptSampler.SampleMoments"/>, training with
+    /// <c>TrainingOptions.Sampling = Moments</c>): it carries each prompt's S₀ = Σ z_i z_iᵀ and query, which is all
+    /// linear attention reads, but no context tokens, so <see cref="Tokens"/>, <see cref="Slice"/> and
+    /// <see cref="ToTensors"/> throw.
+    /// </summary>
+    public bool HasTokens => _moments is null;
 
     /// <summary>B, the number of prompts.</summary>
     public int BatchSize { get; }
@@ -92,6 +114,8 @@ public sealed class PromptBatch
         get
         {
             if (_tokens is not null) return _tokens;
+            if (_moments is not null)
+                throw new InvalidOperationException("This batch was drawn as moments (S₀ and the query per prompt, TrainingOptions.Sampling = Moments) and has no tokens; only the fast engine's linear attention reads it.");
             lock (_gate)
             {
                 return _tokens ??= Untile();

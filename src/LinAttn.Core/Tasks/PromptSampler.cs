@@ -15,7 +15,7 @@ namespace LinAttn.Tasks;
 /// radius (Gamma covariates) and, for context tokens of noisy tasks, the label noise. Normals come from Box–Muller with
 /// 24-bit uniforms (tails truncated at 5.77σ); Gamma radii from Marsaglia–Tsang with the U^(1/k) boost for k &lt; 1.
 /// </remarks>
-public sealed class PromptSampler
+public sealed partial class PromptSampler
 {
     private const int ParallelThreshold = 512;
     private readonly ReluFeatureMap? _featureMap;
@@ -61,31 +61,43 @@ public sealed class PromptSampler
     /// is a view over them.</summary>
     internal PromptBatch SampleInto(float[] soa, float[] targets, int batchSize, ulong seed, ulong purpose, ulong index, int? maxThreads)
     {
-        int n = Task.ContextLength, d = Task.Dimension, lanes = PromptBatch.TileLanes;
+        int n = Task.ContextLength, d = Task.Dimension;
+        int tileValues = (n + 1) * (d + 1) * PromptBatch.TileLanes;
+        SampleTiles(batchSize, seed, purpose, index, maxThreads, soa, tileValues,
+            (ref LaneRandom random, int tile, int offset, int first, Scratch s) => SampleGroup(ref random, tile, offset, first, batchSize, soa, targets, s));
+        return PromptBatch.FromTiles(batchSize, n, d, soa, targets);
+    }
+
+    private delegate void GroupSampler(ref LaneRandom random, int tile, int offset, int first, Scratch scratch);
+
+    // Every tile of TileLanes prompts, in groups of Vector<float>.Count lanes, each group from its prompts' own streams;
+    // tiles are split across threads (the values do not depend on the split). The last tile's lanes past B stay zero.
+    private void SampleTiles(int batchSize, ulong seed, ulong purpose, ulong index, int? maxThreads, float[] values, int tileValues,
+        GroupSampler sampleGroup)
+    {
+        int lanes = PromptBatch.TileLanes;
         int tiles = (batchSize + lanes - 1) / lanes;
-        int tileValues = (n + 1) * (d + 1) * lanes;
-        if (batchSize % lanes != 0) Array.Clear(soa, (tiles - 1) * tileValues, tileValues);   // lanes past B stay zero
+        if (batchSize % lanes != 0) Array.Clear(values, (tiles - 1) * tileValues, tileValues);
         int threads = Math.Min(maxThreads ?? Environment.ProcessorCount, Environment.ProcessorCount);
         if (batchSize < ParallelThreshold || threads <= 1)
         {
             var scratch = new Scratch(this);
-            for (int t = 0; t < tiles; t++) SampleTile(t, batchSize, seed, purpose, index, soa, targets, scratch);
+            for (int t = 0; t < tiles; t++) SampleTile(t, batchSize, seed, purpose, index, scratch, sampleGroup);
         }
         else
         {
             Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, w =>
             {
                 var scratch = new Scratch(this);
-                for (int t = w; t < tiles; t += threads) SampleTile(t, batchSize, seed, purpose, index, soa, targets, scratch);
+                for (int t = w; t < tiles; t += threads) SampleTile(t, batchSize, seed, purpose, index, scratch, sampleGroup);
             });
         }
-        return PromptBatch.FromTiles(batchSize, n, d, soa, targets);
     }
 
     private sealed class Scratch
     {
         public readonly ulong[] Keys = new ulong[Vector<float>.Count];
-        public readonly Vector<float>[] W, X, Hidden, Features;
+        public readonly Vector<float>[] W, X, Hidden, Features, Factor, Rotated;
         public readonly float[] Lanes = new float[Vector<float>.Count];
 
         public Scratch(PromptSampler sampler)
@@ -95,20 +107,22 @@ public sealed class PromptSampler
             X = new Vector<float>[d];
             Features = new Vector<float>[d];
             Hidden = new Vector<float>[sampler.Task.FeatureHiddenWidth];
+            Factor = new Vector<float>[(d + 1) * (d + 1)];
+            Rotated = new Vector<float>[d * d];
         }
     }
 
-    // One tile of TileLanes prompts, in groups of Vector<float>.Count lanes.
-    private void SampleTile(int tile, int batchSize, ulong seed, ulong purpose, ulong index, float[] soa, float[] targets, Scratch s)
+    private static void SampleTile(int tile, int batchSize, ulong seed, ulong purpose, ulong index, Scratch s, GroupSampler sampleGroup)
     {
         int lanes = PromptBatch.TileLanes, group = Vector<float>.Count;
+        ulong batchKey = CounterRandom.BatchKey(seed, purpose, index);
         for (int offset = 0; offset < lanes; offset += group)
         {
             int first = tile * lanes + offset;
             if (first >= batchSize) break;
-            for (int j = 0; j < group; j++) s.Keys[j] = CounterRandom.Key(seed, purpose, index, (ulong)(first + j));
+            for (int j = 0; j < group; j++) s.Keys[j] = CounterRandom.ItemKey(batchKey, (ulong)(first + j));
             var random = new LaneRandom(s.Keys);
-            SampleGroup(ref random, tile, offset, first, batchSize, soa, targets, s);
+            sampleGroup(ref random, tile, offset, first, s);
         }
     }
 
@@ -220,24 +234,5 @@ public sealed class PromptSampler
         for (int r = 0; r < d; r++)
             for (int c = 0; c < d; c++) m[r * d + c] = (float)(cov.Rotation[r * d + c] * scale(cov.Scales[c]));
         return m;
-    }
-
-    // Box–Muller gives normals in pairs; the queue hands them out one at a time, in the same order for every lane.
-    private struct NormalQueue
-    {
-        private Vector<float> _spare;
-        private bool _hasSpare;
-
-        public Vector<float> Next(ref LaneRandom random)
-        {
-            if (_hasSpare)
-            {
-                _hasSpare = false;
-                return _spare;
-            }
-            random.NextNormalPair(new Vector<int>(-1), out Vector<float> first, out _spare);
-            _hasSpare = true;
-            return first;
-        }
     }
 }

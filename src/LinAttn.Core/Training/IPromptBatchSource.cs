@@ -20,22 +20,37 @@ public sealed class SyntheticBatchSource : IPromptBatchSource
     private readonly int _batchSize;
     private readonly ulong _seed;
     private readonly int? _threads;
+    private readonly PromptSampling _sampling;
     private readonly float[] _tiles, _targets;
 
     /// <summary>Creates the source.</summary>
-    public SyntheticBatchSource(PromptSampler sampler, int batchSize, ulong seed, int? threads = null)
+    /// <param name="sampler">The task's sampler.</param>
+    /// <param name="batchSize">B ≥ 1.</param>
+    /// <param name="seed">The run's seed.</param>
+    /// <param name="threads">Threads for sampling (null: all cores); the batches do not depend on it.</param>
+    /// <param name="sampling">Tokens (default) or moments (<see cref="PromptSampler.SampleMoments"/>; the task must allow it).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="sampling"/> is Moments for a task that cannot be drawn so.</exception>
+    public SyntheticBatchSource(PromptSampler sampler, int batchSize, ulong seed, int? threads = null, PromptSampling sampling = PromptSampling.Tokens)
     {
+        Internal.Guard.NotNull(sampler);
+        Internal.Guard.Positive(batchSize, nameof(batchSize));
+        Internal.Guard.Defined(sampling, nameof(sampling));
+        if (sampling == PromptSampling.Moments && sampler.MomentsUnsupported() is { Length: > 0 } why)
+            throw new ArgumentOutOfRangeException(nameof(sampling), $"Sampling Moments needs a Gaussian linear task, but {why}. Use Sampling Tokens.");
         _sampler = sampler;
         _batchSize = batchSize;
         _seed = seed;
         _threads = threads;
-        _tiles = new float[sampler.TileValues(batchSize)];
+        _sampling = sampling;
+        _tiles = new float[sampling == PromptSampling.Moments ? sampler.MomentTileValues(batchSize) : sampler.TileValues(batchSize)];
         _targets = new float[batchSize];
     }
 
     /// <inheritdoc />
     public PromptBatch Next(int step)
-        => _sampler.SampleInto(_tiles, _targets, _batchSize, _seed, Random.StreamPurpose.Training, (ulong)step, _threads);
+        => _sampling == PromptSampling.Moments
+            ? _sampler.SampleMomentsInto(_tiles, _targets, _batchSize, _seed, Random.StreamPurpose.Training, (ulong)step, _threads)
+            : _sampler.SampleInto(_tiles, _targets, _batchSize, _seed, Random.StreamPurpose.Training, (ulong)step, _threads);
 }
 
 /// <summary>

@@ -45,13 +45,13 @@ public static class Runner
             : null;
         double[] theta0 = initialParameters ?? LinearTransformer.InitialParameters(spec.Model, training.Seed);
         ITrainingBackend backend = CreateBackend(spec.Model, training, theta0);
-        source ??= new SyntheticBatchSource(sampler, training.BatchSize, training.Seed, training.Threads);
+        source ??= new SyntheticBatchSource(sampler, training.BatchSize, training.Seed, training.Threads, training.Sampling);
         return new TrainingRun(backend, training, source, evaluation);
     }
 
     /// <summary>
-    /// Trains runs that draw the same training batches (equal <see cref="RunSpec.Task"/>, <see cref="TrainingOptions.BatchSize"/>
-    /// and <see cref="TrainingOptions.Seed"/>: e.g. SGDM and Adam on one seed) in lock step on the calling thread, sampling
+    /// Trains runs that draw the same training batches (equal <see cref="RunSpec.Task"/>, <see cref="TrainingOptions.BatchSize"/>,
+    /// <see cref="TrainingOptions.Seed"/> and <see cref="TrainingOptions.Sampling"/>: e.g. SGDM and Adam on one seed) in lock step on the calling thread, sampling
     /// each step's batch once for all of them. Each result equals what <see cref="Train"/> gives for that spec alone
     /// (only the wall-clock time differs: the run that draws a batch is charged for it); a run that diverges drops out
     /// and the others go on.
@@ -74,11 +74,11 @@ public static class Runner
         {
             if (!DrawSameBatches(first, specs[i]))
                 throw new ArgumentException($"specs[{i}] ('{specs[i].Name}') must draw the same batches as specs[0] ('{first.Name}'): " +
-                    "equal Task, Training.BatchSize and Training.Seed.", nameof(specs));
+                    "equal Task, Training.BatchSize, Training.Seed and Training.Sampling.", nameof(specs));
         }
 
         var shared = new LockstepBatchSource(new SyntheticBatchSource(new PromptSampler(first.Task), first.Training.BatchSize,
-            first.Training.Seed, first.Training.Threads));
+            first.Training.Seed, first.Training.Threads, first.Training.Sampling));
         var runs = new TrainingRun?[specs.Count];
         try
         {
@@ -104,7 +104,8 @@ public static class Runner
 
     /// <summary>Whether two specs draw the same training batches (see <see cref="TrainInLockstep"/>).</summary>
     public static bool DrawSameBatches(RunSpec a, RunSpec b)
-        => Equals(a.Task, b.Task) && a.Training.BatchSize == b.Training.BatchSize && a.Training.Seed == b.Training.Seed;
+        => Equals(a.Task, b.Task) && a.Training.BatchSize == b.Training.BatchSize && a.Training.Seed == b.Training.Seed
+            && a.Training.Sampling == b.Training.Sampling;
 
     /// <summary>
     /// Trains several runs concurrently, each on one thread (so <see cref="TrainingOptions.Threads"/> is set to 1):

@@ -72,6 +72,10 @@ public sealed record TrainingOptions
     /// <summary>The compute engine; <see cref="EngineKind.Auto"/> picks the fast engine whenever it applies.</summary>
     public EngineKind Engine { get; init; } = EngineKind.Auto;
 
+    /// <summary>How the training batches are drawn: <see cref="PromptSampling.Tokens"/> (default) or, on the fast engine
+    /// with linear attention and a Gaussian linear task, <see cref="PromptSampling.Moments"/> (same law, faster).</summary>
+    public PromptSampling Sampling { get; init; } = PromptSampling.Tokens;
+
     /// <summary>Torch device: "cpu" (default), "cuda", "cuda:1", ...</summary>
     public string Device { get; init; } = "cpu";
 
@@ -90,5 +94,6 @@ public sealed record TrainingOptions
         if (Threads is int t) Guard.Positive(t, nameof(Threads));
         Guard.That(!string.IsNullOrWhiteSpace(Device), nameof(Device), "Device must name a torch device such as 'cpu' or 'cuda'.");
         Guard.Defined(Engine, nameof(Engine));
+        Guard.Defined(Sampling, nameof(Sampling));
     }
 }

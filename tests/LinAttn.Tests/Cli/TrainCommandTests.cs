@@ -38,6 +38,7 @@ public sealed class TrainCommandTests : TorchTest, IDisposable
     [InlineData("--engine", "warp", "--engine 'warp' is not known")]
     [InlineData("--activation", "tanh", "--activation 'tanh' is not known")]
     [InlineData("--activation", "1", "--activation '1' is not known")]   // names only, not the enum's numbers
+    [InlineData("--sampling", "wishart", "--sampling 'wishart' is not known. Known values: tokens, moments")]
     public async Task BadFlags_FailFast_WithAMessageNamingTheFlag(string flag, string value, string expected)
     {
         var console = new TestConsole();
@@ -80,6 +81,32 @@ public sealed class TrainCommandTests : TorchTest, IDisposable
         using var spec = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(_folder, "setting1-softmax-adam-seed0.spec.json")));
         Assert.Equal((int)ScoreActivation.Softmax, spec.RootElement.GetProperty("Model").GetProperty("Activation").GetInt32());
         Assert.False(File.Exists(Path.Combine(_folder, "setting1-adam-seed0.history.json")));
+    }
+
+    [Fact]
+    public async Task Sampling_Moments_TrainsOnTheFastEngine_IntoItsOwnFiles()
+    {
+        var console = new TestConsole();
+        int code = await Program.Run(new[] { "train", "--optimizer", "adam", "--sampling", "moments", "--steps", "60", "--batch-size", "128",
+            "--eval-every", "30", "--threads", "1", "--out", _folder }, console);
+        Assert.Equal(0, code);
+        Assert.Contains("sampling=moments", console.Output);
+        Assert.Contains("engine=fast", console.Output);
+        TrainingHistory history = TrainingHistory.FromJson(File.ReadAllText(Path.Combine(_folder, "setting1-moments-adam-seed0.history.json")));
+        Assert.Equal(new[] { 0, 30, 60 }, history.EvaluationSteps);
+        Assert.True(history.EvaluationLoss[^1] < 0.8 * history.EvaluationLoss[0], string.Join(", ", history.EvaluationLoss));
+        Assert.False(File.Exists(Path.Combine(_folder, "setting1-adam-seed0.history.json")));
+    }
+
+    [Theory]
+    [InlineData("--engine", "torchsharp", "Sampling Moments needs the fast engine")]
+    [InlineData("--activation", "softmax", "Activation is Softmax")]
+    public async Task Sampling_Moments_WhereItCannotRun_FailsBeforeTraining(string flag, string value, string expected)
+    {
+        var console = new TestConsole();
+        int code = await Program.Run(new[] { "train", "--sampling", "moments", flag, value, "--out", _folder }, console);
+        Assert.Equal(2, code);
+        Assert.Contains(expected, console.Output.Replace("\n", " "));
     }
 
     [Fact]

@@ -89,7 +89,7 @@ public sealed class VectorSamplingTests
     }
 
     // P(s, x) = γ(s, x)/Γ(s) by its power series (converges for all x; fine for the moderate x used here).
-    private static double RegularizedLowerGamma(double s, double x)
+    internal static double RegularizedLowerGamma(double s, double x)
     {
         if (x <= 0) return 0;
         double term = 1 / s, sum = term;
