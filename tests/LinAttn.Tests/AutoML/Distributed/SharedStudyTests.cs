@@ -18,10 +18,24 @@ public sealed class SharedStudyTests : TorchTest
         ExperimentResult reference = await SmallStudy.Experiment(seed: 5).SetMaxConcurrentTrials(1).RunAsync();
         using var db = new StudyDatabase(backend);
         var log = new ConcurrentBag<string>();
+        // Worker a, after each job it finishes, waits (at most 30 s) until b has finished one, so b takes part even
+        // when it starts late; without this, a fast a sometimes ran every job before b's first claim.
+        using var bRan = new ManualResetEventSlim();
+        WorkerOptions Options(string id) => new()
+        {
+            WorkerId = id, HeartbeatSeconds = 0.5, GraceSeconds = 5, PollSeconds = 0.05,
+            Log = line =>
+            {
+                log.Add(line);
+                if (!line.StartsWith("ran trial", StringComparison.Ordinal)) return;
+                if (id == "b") bRan.Set();
+                else bRan.Wait(TimeSpan.FromSeconds(30));
+            },
+        };
         ExperimentResult[] workers = await Task.WhenAll(new[] { "a", "b" }.Select(id => Task.Run(async () =>
         {
             using IStudyStorage storage = db.Open();
-            return await SmallStudy.Experiment(seed: 5).SetMaxConcurrentTrials(1).SetStorage(storage, "shared").SetWorker(Worker(id, log)).RunAsync();
+            return await SmallStudy.Experiment(seed: 5).SetMaxConcurrentTrials(1).SetStorage(storage, "shared").SetWorker(Options(id)).RunAsync();
         })));
 
         Assert.All(workers, w => Assert.Equal(SmallStudy.Table(reference), SmallStudy.Table(w)));
