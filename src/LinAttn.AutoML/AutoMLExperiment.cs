@@ -36,6 +36,9 @@ public sealed partial class AutoMLExperiment
     }
 
     private readonly RunSpec _task;
+
+    /// <summary>The base run every trial derives from (validated).</summary>
+    internal RunSpec BaseSpec => _task;
     private readonly ulong _seed;
     private readonly List<(string Name, Type Type, object? Instance, double? Min, double? Max)> _optimizers = new();
     private (Type Type, object? Instance) _shared = (typeof(SharedSearchOptions), null);

@@ -144,6 +144,11 @@ public sealed partial class LinearAttentionRegressionTrainer
         /// linear noise-free targets (the paper's Setting 1 family).</summary>
         public TaskOptions? PretrainingTask { get; set; }
 
+        /// <summary>How the pre-training prompts are drawn: <see cref="PromptSampling.Tokens"/> (default) or
+        /// <see cref="PromptSampling.Moments"/> (each prompt's S₀ and query from their exact law: same law, a faster step;
+        /// needs linear attention on the CPU and a Gaussian linear <see cref="PretrainingTask"/>; see docs/training.md).</summary>
+        public PromptSampling PretrainingSampling { get; set; } = PromptSampling.Tokens;
+
         /// <summary>Seed of the initialisation and of the pre-training prompts (the user's rows are read in data order).
         /// Range: ≥ 0. Default 0.</summary>
         public int Seed { get; set; }
@@ -199,6 +204,7 @@ public sealed partial class LinearAttentionRegressionTrainer
             Guard.Positive(NumberOfEpochs, nameof(NumberOfEpochs));
             if (NumberOfSteps is int steps) Guard.Positive(steps, nameof(NumberOfSteps));
             Guard.NonNegative(PretrainingSteps, nameof(PretrainingSteps));
+            Guard.Defined(PretrainingSampling, nameof(PretrainingSampling));
             Guard.NonNegative(Seed, nameof(Seed));
             Guard.NotEmpty(Device, nameof(Device));
             if (NumberOfThreads is int t) Guard.Positive(t, nameof(NumberOfThreads));

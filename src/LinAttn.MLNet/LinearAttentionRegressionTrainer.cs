@@ -115,8 +115,20 @@ public sealed partial class LinearAttentionRegressionTrainer : IEstimator<Linear
         Options o = _options;
         TrainingOptions training = o.ToTrainingOptions(o.PretrainingSteps, o.BatchSize, MonitorRows);
         PromptBatch evaluation = sampler.Sample(MonitorRows, training.EvaluationSeed, StreamPurpose.Evaluation, 0, o.NumberOfThreads);
-        var source = new SyntheticBatchSource(sampler, o.BatchSize, (ulong)o.Seed, o.NumberOfThreads);
+        if (o.PretrainingSampling == PromptSampling.Moments) CheckMomentPretraining(model, training, sampler);
+        var source = new SyntheticBatchSource(sampler, o.BatchSize, (ulong)o.Seed, o.NumberOfThreads, o.PretrainingSampling);
         return Run(LinearAttentionTrainingPhase.Pretraining, model, training, theta, source, evaluation);
+    }
+
+    // Moments carry S₀ and the query only: the fast engine's linear attention, on a task with a Wishart S₀.
+    private static void CheckMomentPretraining(ModelOptions model, TrainingOptions training, PromptSampler sampler)
+    {
+        string why = model.Activation != ScoreActivation.Identity ? $"{nameof(Options.Activation)} is {model.Activation} (only linear attention reads moments)"
+            : Runner.ResolveEngine(model, training) != EngineKind.Fast ? $"{nameof(Options.Device)} '{training.Device}' needs the TorchSharp engine, which reads tokens"
+            : sampler.MomentsUnsupported();
+        if (why.Length > 0)
+            throw new ArgumentOutOfRangeException(nameof(Options.PretrainingSampling),
+                $"{nameof(Options.PretrainingSampling)} Moments cannot pre-train this model: {why}. Use {nameof(PromptSampling.Tokens)}.");
     }
 
     private double[] Run(LinearAttentionTrainingPhase phase, ModelOptions model, TrainingOptions training, double[] theta,

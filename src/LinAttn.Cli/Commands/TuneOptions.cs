@@ -19,6 +19,7 @@ internal sealed class TuneOptions
     private readonly Option<int> _layers = new("--layers") { Description = "Number of layers L.", DefaultValueFactory = _ => 3 };
     private readonly Option<int> _batch = new("--batch-size") { Description = "Prompts per step.", DefaultValueFactory = _ => TrainingOptions.Defaults.BatchSize };
 
+    private readonly Option<string> _sampling = new("--sampling") { Description = "Training batches of every trial: tokens (the paper's code) or moments (same law, faster; fast engine, Gaussian linear presets).", DefaultValueFactory = _ => "tokens" };
     private readonly Option<int> _parallel;
     private readonly Option<uint?> _timeLimit = new("--time-limit") { Description = "Hard stop after this many seconds (running jobs go back to the queue; run again to resume)." };
     private readonly Option<string> _study = new("--study") { Description = "Study name in the storage.", DefaultValueFactory = _ => "tune" };
@@ -42,7 +43,7 @@ internal sealed class TuneOptions
         };
     }
 
-    private IEnumerable<Option> RecipeOptions => new Option[] { _preset, _optimizers, _steps, _budget, _tuner, _gridPoints, _confirm, _seed, _layers, _batch };
+    private IEnumerable<Option> RecipeOptions => new Option[] { _preset, _optimizers, _steps, _budget, _tuner, _gridPoints, _confirm, _seed, _layers, _batch, _sampling };
 
     /// <summary>Adds every flag to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
@@ -52,7 +53,7 @@ internal sealed class TuneOptions
     }
 
     public TuneRecipe Recipe(ParseResult p) => new(p.GetValue(_preset)!, p.GetValue(_optimizers)!, p.GetValue(_steps), p.GetValue(_budget), p.GetValue(_tuner)!,
-        p.GetValue(_gridPoints), p.GetValue(_confirm), p.GetValue(_seed), p.GetValue(_layers), p.GetValue(_batch));
+        p.GetValue(_gridPoints), p.GetValue(_confirm), p.GetValue(_seed), p.GetValue(_layers), p.GetValue(_batch), p.GetValue(_sampling)!.Trim().ToLowerInvariant());
 
     /// <summary>The recipe flags the user typed (not defaults).</summary>
     public IReadOnlySet<string> ExplicitFlags(ParseResult p)

@@ -10,7 +10,7 @@ namespace LinAttn.Cli.Commands;
 /// alone. Holds no storage location and no credentials.
 /// </summary>
 internal sealed record TuneRecipe(string Preset, string Optimizers, int Steps, long? Budget, string Tuner, int GridPoints, int ConfirmSeeds,
-    ulong Seed, int Layers, int BatchSize)
+    ulong Seed, int Layers, int BatchSize, string Sampling = "tokens")
 {
     /// <summary>The recipe's version in the study (a future format is refused with a clear message).</summary>
     public const int Format = 1;
@@ -20,7 +20,7 @@ internal sealed record TuneRecipe(string Preset, string Optimizers, int Steps, l
     {
         [nameof(Preset)] = "--preset", [nameof(Optimizers)] = "--optimizer", [nameof(Steps)] = "--steps", [nameof(Budget)] = "--budget",
         [nameof(Tuner)] = "--tuner", [nameof(GridPoints)] = "--grid-points", [nameof(ConfirmSeeds)] = "--confirm-seeds", [nameof(Seed)] = "--seed",
-        [nameof(Layers)] = "--layers", [nameof(BatchSize)] = "--batch-size",
+        [nameof(Layers)] = "--layers", [nameof(BatchSize)] = "--batch-size", [nameof(Sampling)] = "--sampling",
     };
 
     private sealed record Stored(int LinattnTuneRecipe, TuneRecipe Recipe);
@@ -65,7 +65,9 @@ internal sealed record TuneRecipe(string Preset, string Optimizers, int Steps, l
         var names = Optimizers.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (names.Length == 0) throw new ArgumentOutOfRangeException("--optimizer", "--optimizer must name at least one optimizer.");
         RunSpec task = PaperPresets.Get(Preset, OptimizerKind.Adam, seed: Seed, layers: Layers);
-        task = task with { Training = task.Training with { BatchSize = BatchSize } };
+        // A recipe stored before --sampling existed reads back without it: tokens, what those studies trained on.
+        var sampling = EnumOption.Parse<PromptSampling>(Sampling ?? "tokens", "--sampling", "values");
+        task = task with { Training = task.Training with { BatchSize = BatchSize, Sampling = sampling } };
         var experiment = new AutoMLExperiment(task, Seed);
         foreach (string name in names)
         {

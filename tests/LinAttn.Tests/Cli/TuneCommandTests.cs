@@ -45,12 +45,43 @@ public sealed class TuneCommandTests : TorchTest, IDisposable
     [InlineData("--optimizer", "lion", "--optimizer 'lion' is not known")]
     [InlineData("--steps", "5", "smallest rung")]
     [InlineData("--budget", "3", "--budget")]
+    [InlineData("--sampling", "exact", "--sampling 'exact' is not known")]
+    [InlineData("--preset", "setting3", "Sampling Moments needs a Gaussian linear task")]   // with --sampling moments below
     public async Task BadFlags_FailWithAMessageNamingTheProblem(string flag, string value, string expected)
     {
         var console = new TestConsole();
-        int code = await Program.Run(Args(flag, value), console);
+        int code = await Program.Run(flag == "--preset" ? Args(flag, value, "--sampling", "moments") : Args(flag, value), console);
         Assert.Equal(2, code);
-        Assert.Contains(expected, console.Output);
+        Assert.Contains(expected, System.Text.RegularExpressions.Regex.Replace(console.Output, @"\s+", " "));
+    }
+
+    [Fact]
+    public async Task Sampling_Moments_TunesOnMoments_AndTheStudyRemembersIt()
+    {
+        var console = new TestConsole();
+        int code = await Program.Run(Args("--sampling", "moments", "--confirm-seeds", "0"), console);
+        Assert.True(code == 0, console.Output);
+        string csv = File.ReadAllText(Path.Combine(_folder, "trials.csv"));
+        // Resuming with tokens is a conflict with the stored recipe, named by its flag.
+        var conflict = new TestConsole();
+        Assert.Equal(2, await Program.Run(Args("--sampling", "tokens", "--confirm-seeds", "0"), conflict));
+        Assert.Contains("--sampling tokens (the study has moments)", System.Text.RegularExpressions.Regex.Replace(conflict.Output, @"\s+", " "));
+        // The same search on tokens gives another table (other training data).
+        string tokens = Path.Combine(_folder, "tokens");
+        Assert.Equal(0, await Program.Run(Args("--confirm-seeds", "0", "--out", tokens), new TestConsole()));
+        Assert.NotEqual(csv, File.ReadAllText(Path.Combine(tokens, "trials.csv")));
+    }
+
+    [Fact]
+    public void RecipeStoredBeforeSamplingExisted_ReadsBackAsTokens()
+    {
+        const string json = "{\"LinattnTuneRecipe\":1,\"Recipe\":{\"Preset\":\"setting1\",\"Optimizers\":\"adam\",\"Steps\":90,\"Budget\":null," +
+                            "\"Tuner\":\"default\",\"GridPoints\":10,\"ConfirmSeeds\":0,\"Seed\":1,\"Layers\":3,\"BatchSize\":64}}";
+        LinAttn.Cli.Commands.TuneRecipe recipe = LinAttn.Cli.Commands.TuneRecipe.FromJson(json, "old")!;
+        Assert.Equal("tokens", recipe.Sampling);
+        Assert.Equal(LinAttn.Training.PromptSampling.Tokens, recipe.Build().BaseSpec.Training.Sampling);
+        LinAttn.Cli.Commands.TuneRecipe moments = recipe with { Sampling = "moments" };
+        Assert.Equal(LinAttn.Training.PromptSampling.Moments, LinAttn.Cli.Commands.TuneRecipe.FromJson(moments.ToJson(), "new")!.Build().BaseSpec.Training.Sampling);
     }
 
     public void Dispose()

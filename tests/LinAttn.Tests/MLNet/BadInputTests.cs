@@ -181,6 +181,7 @@ public sealed class BadInputTests : TorchTest, IClassFixture<TrainedModelFixture
         { "Dimension", o => o.Dimension = 0 },
         { "ContextLength", o => o.ContextLength = -3 },
         { "PretrainingSteps", o => o.PretrainingSteps = -1 },
+        { "PretrainingSampling", o => o.PretrainingSampling = (LinAttn.Training.PromptSampling)5 },
         { "InitialWeightStandardDeviation", o => o.InitialWeightStandardDeviation = -0.1 },
         { "Seed", o => o.Seed = -1 },
         { "NumberOfThreads", o => o.NumberOfThreads = 0 },

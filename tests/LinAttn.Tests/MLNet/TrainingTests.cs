@@ -127,6 +127,34 @@ public sealed class TrainingTests : TorchTest
     }
 
     [Fact]
+    public void Pretraining_OnMoments_HelpsLikeTokens_AndIsRefusedWhereItCannotRun()
+    {
+        var ml = new MLContext(seed: 0);
+        IDataView few = PromptData.ToDataView(ml, PromptData.Rows(64, 44), FeatureCount);
+        IDataView test = PromptData.ToDataView(ml, PromptData.Rows(500, 45), FeatureCount);
+        LinearAttentionRegressionTrainer.Options Options(int pretraining) => new()
+        {
+            Dimension = 5, NumberOfSteps = 30, BatchSize = 64, PretrainingSteps = pretraining, NumberOfThreads = 1,
+            PretrainingSampling = LinAttn.Training.PromptSampling.Moments,
+        };
+        double without = ml.Regression.Evaluate(ml.Regression.Trainers.LinearAttention(Options(0)).Fit(few).Transform(test)).RSquared;
+        double with = ml.Regression.Evaluate(ml.Regression.Trainers.LinearAttention(Options(300)).Fit(few).Transform(test)).RSquared;
+        _output.WriteLine($"R² without pre-training {without:F3}, with 300 steps on moments {with:F3}");
+        Assert.True(with > without + 0.1, $"R² with pre-training on moments {with} vs without {without}");
+
+        var softmax = Options(10);
+        softmax.Activation = LinAttn.Model.ScoreActivation.Softmax;
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Regression.Trainers.LinearAttention(softmax).Fit(few));
+        Assert.Equal("PretrainingSampling", error.ParamName);
+        Assert.Contains("Activation is Softmax", error.Message);
+        var sphere = Options(10);
+        sphere.PretrainingTask = new LinAttn.Tasks.TaskOptions { Covariates = LinAttn.Tasks.CovariateDistribution.Sphere };
+        error = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Regression.Trainers.LinearAttention(sphere).Fit(few));
+        Assert.Equal("PretrainingSampling", error.ParamName);
+        Assert.Contains("Covariates is Sphere", error.Message);
+    }
+
+    [Fact]
     public void Cancellation_StopsFit_WithOperationCanceledException()
     {
         var ml = new MLContext(seed: 0);
