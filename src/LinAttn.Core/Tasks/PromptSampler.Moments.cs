@@ -38,7 +38,7 @@ public sealed partial class PromptSampler
     /// [G ε]ᵀ[G ε] is Wishart(I, n) of dimension m = d (+1 with noise) and equals A Aᵀ for Bartlett's lower-triangular A:
     /// A_ii = √χ²(n − i), A_ij ~ N(0, 1) below the diagonal, all independent. With B = C A_x (A_x the top-left d×d block,
     /// a the noise row's first d entries): S_xx = B Bᵀ, and with z = Bᵀw + σa, Σ y_i x_i = B z and Σ y_i² = |z|² + σ²A_dd².
-    /// χ²(ν) = −2 ln(U_1 ⋯ U_⌊ν/2⌋) (+ N² for odd ν), the uniforms multiplied four at a time before each logarithm.
+    /// χ²(ν) = −2 ln(U_1 ⋯ U_⌊ν/2⌋) (+ N² for odd ν), with one logarithm per product (exponents summed as integers).
     /// Per prompt the draw order is: σ (if noisy), w*, the query's covariate, then the rows of A in order (each row's
     /// normals, then its diagonal). About four times fewer random numbers than drawing the tokens for d = 5, n = 20.
     /// </remarks>
@@ -147,22 +147,27 @@ public sealed partial class PromptSampler
     }
 
     // χ²(ν) per lane for an integer ν ≥ 1: −2 ln of a product of ⌊ν/2⌋ uniforms on (0, 1] (Exp(1) sums to Gamma(ν/2, 2)),
-    // logged four at a time so the product stays above float's smallest normal (2⁻⁹⁶ ≥ 2⁻¹²⁶), plus N² for odd ν.
+    // plus N² for odd ν. After every four uniforms (product ≥ 2⁻⁹⁶, above float's smallest normal) the product's exponent
+    // moves to an integer sum and its mantissa is kept, so one logarithm serves the whole product.
     private static Vector<float> ChiSquare(ref LaneRandom random, ref NormalQueue normals, int degrees)
     {
-        Vector<float> logSum = Vector<float>.Zero;
-        for (int remaining = degrees / 2; remaining > 0; remaining -= 4)
+        Vector<float> product = Vector<float>.One;
+        Vector<int> exponent = Vector<int>.Zero;
+        int sinceNormalised = 0;
+        for (int remaining = degrees / 2; remaining > 0; remaining -= 2)
         {
             random.NextUniformPairNonZero(out Vector<float> u1, out Vector<float> u2);
-            Vector<float> product = remaining >= 2 ? u1 * u2 : u1;
-            if (remaining > 2)
+            product *= remaining >= 2 ? u1 * u2 : u1;
+            if ((sinceNormalised += 2) == 4 && remaining > 2)
             {
-                random.NextUniformPairNonZero(out Vector<float> u3, out Vector<float> u4);
-                product *= remaining >= 4 ? u3 * u4 : u3;
+                Vector<int> bits = Vector.AsVectorInt32(product);
+                exponent += Vector.ShiftRightArithmetic(bits, 23) - new Vector<int>(127);
+                product = Vector.AsVectorSingle((bits & new Vector<int>(0x007FFFFF)) | new Vector<int>(0x3F800000));   // [1, 2)
+                sinceNormalised = 0;
             }
-            logSum += VectorMath.Log(product);
         }
-        Vector<float> result = logSum * new Vector<float>(-2f);
+        Vector<float> log = Vector.FusedMultiplyAdd(Vector.ConvertToSingle(exponent), new Vector<float>(0.6931471805599453f), VectorMath.Log(product));
+        Vector<float> result = log * new Vector<float>(-2f);
         if (degrees % 2 == 1)
         {
             Vector<float> x = normals.Next(ref random);

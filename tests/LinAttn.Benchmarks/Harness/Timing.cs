@@ -20,6 +20,39 @@ internal static class Timing
         return new Measurement(perCall[repeats / 2], perCall[0], perCall[^1]);
     }
 
+    /// <summary>
+    /// Times <paramref name="a"/> and <paramref name="b"/> in alternating repeats (a, b, a, b, ...), so both see the same
+    /// moments of a shared machine; also returns the median of the per-repeat ratios a/b.
+    /// </summary>
+    public static (Measurement A, Measurement B, double Ratio) MeasureAlternating(Action a, Action b, int iterations, int repeats = 9, int warmup = 3)
+    {
+        for (int i = 0; i < warmup * iterations / 4 + 1; i++)
+        {
+            a();
+            b();
+        }
+        var timesA = new double[repeats];
+        var timesB = new double[repeats];
+        var clock = new Stopwatch();
+        for (int r = 0; r < repeats; r++)
+        {
+            clock.Restart();
+            for (int i = 0; i < iterations; i++) a();
+            timesA[r] = clock.Elapsed.TotalSeconds / iterations;
+            clock.Restart();
+            for (int i = 0; i < iterations; i++) b();
+            timesB[r] = clock.Elapsed.TotalSeconds / iterations;
+        }
+        double ratio = Median(timesA.Zip(timesB, (x, y) => x / y));
+        return (Summary(timesA), Summary(timesB), ratio);
+    }
+
+    private static Measurement Summary(double[] perCall)
+    {
+        double[] sorted = perCall.Order().ToArray();
+        return new Measurement(Median(sorted), sorted[0], sorted[^1]);
+    }
+
     /// <summary>The median of <paramref name="values"/> (the mean of the middle two for an even count).</summary>
     public static double Median(IEnumerable<double> values)
     {
