@@ -136,11 +136,10 @@ internal sealed class FastModel
         });
     }
 
-    /// <summary>Whether <see cref="Hessian"/> can run: no feature MLP (S₀ would depend on θ), and the per-chunk column
-    /// gradients (P + 1 sets of 2·L·H·(d+1)² values per 256 prompts) within 256 MB.</summary>
+    /// <summary>Whether <see cref="Hessian"/> can run: the per-chunk column gradients (P + 1 sets of 2·L·H·(d+1)² values
+    /// per 256 prompts) within 256 MB.</summary>
     public bool SupportsLayeredHessian(int batchSize)
-        => _options.FeatureMlpWidth == 0
-           && (double)ChunkCount(batchSize) * (_options.ParameterCount + 1) * 2 * _map.FullSize * sizeof(double) <= 256.0 * 1024 * 1024;
+        => (double)ChunkCount(batchSize) * (_options.ParameterCount + 1) * 2 * _map.FullSize * sizeof(double) <= 256.0 * 1024 * 1024;
 
     /// <summary>
     /// The forward-difference Hessian of the mean squared error, H e_j ≈ (∇f(θ + ε e_j) − ∇f(θ)) / ε_j (ε_j the step
@@ -148,6 +147,8 @@ internal sealed class FastModel
     /// column j only holds the layers at and above θ_j's layer, and the entries above the diagonal blocks are filled from the
     /// transposed column (the one of the lower layer). Within a layer the two one-sided differences are averaged. Every
     /// computed entry equals the corresponding difference of two <see cref="LossAndGradient"/> calls bit for bit.
+    /// A feature MLP counts as the layer below the first: its columns are whole gradients (a shifted MLP weight changes
+    /// S₀), and they supply the MLP rows of the attention columns.
     /// </summary>
     /// <param name="theta">θ.</param>
     /// <param name="batch">The prompts.</param>
@@ -157,8 +158,10 @@ internal sealed class FastModel
     {
         if (!SupportsLayeredHessian(batch.BatchSize)) throw new InvalidOperationException("This model's Hessian needs the gradient-by-gradient path.");
         int p = _options.ParameterCount, full = _map.FullSize;
+        var layerOf = new int[p];
+        for (int i = 0; i < p; i++) layerOf[i] = i < _attention ? _map.Locate(i).Layer : -1;
         var columns = new List<(int Index, ShiftedEntry Entry)>();
-        for (int j = 0; j < p; j++)
+        for (int j = 0; j < _attention; j++)
         {
             if (skip[j]) continue;
             var (matrix, index, layer) = _map.Locate(j);
@@ -170,11 +173,15 @@ internal sealed class FastModel
         int sets = entries.Length + 1, setSize = 2 * full * sets;
 
         _map.ToFull(theta, _pFull, _qFull);
-        foreach (KernelWorker worker in _workers) worker.SetParameters(_pFull, _qFull);
+        foreach (KernelWorker worker in _workers)
+        {
+            worker.SetParameters(_pFull, _qFull);
+            worker.SetFeatureParameters(theta[_attention..]);
+        }
         int chunks = ChunkCount(batch.BatchSize);
         var chunkResults = new double[chunks * setSize];
         double scale = 1.0 / batch.BatchSize;
-        Retain(batch);   // a block is read once per pass over the columns
+        Retain(batch);   // a block is read once per pass over the columns (without a feature MLP)
         try
         {
             ForEachChunk(chunks, (worker, c) =>
@@ -194,19 +201,37 @@ internal sealed class FastModel
         var atTheta = new double[p];
         var shifted = new double[p];
         _map.FromFullGradient(sums.AsSpan(0, full), sums.AsSpan(full, full), atTheta);
-        var layerOf = new int[p];
-        for (int i = 0; i < p; i++) layerOf[i] = _map.Locate(i).Layer;
         var hessian = new double[p * p];
         for (int s = 0; s < entries.Length; s++)
         {
             int j = ordered[s].Index;
             _map.FromFullGradient(sums.AsSpan(2 * (s + 1) * full, full), sums.AsSpan((2 * (s + 1) + 1) * full, full), shifted);
             double step = entries[s].Shifted - entries[s].Original;
-            for (int i = 0; i < p; i++)
+            for (int i = 0; i < _attention; i++)
                 if (layerOf[i] >= layerOf[j]) hessian[i * p + j] = (shifted[i] - atTheta[i]) / step;
         }
+        if (_attention < p) FeatureColumns(theta, batch, epsilon, skip, hessian);
         Symmetrize(hessian, p, layerOf);
         return hessian;
+    }
+
+    // The feature MLP's columns, every row: differences of whole gradients (the MLP feeds S₀ of every layer).
+    private void FeatureColumns(ReadOnlySpan<double> theta, PromptBatch batch, double epsilon, bool[] skip, double[] hessian)
+    {
+        int p = _options.ParameterCount;
+        var atTheta = new double[p];
+        var shiftedGradient = new double[p];
+        double[] shifted = theta.ToArray();
+        LossAndGradient(theta, batch, atTheta);
+        for (int j = _attention; j < p; j++)
+        {
+            if (skip[j]) continue;
+            shifted[j] = theta[j] + epsilon;
+            double step = shifted[j] - theta[j];
+            LossAndGradient(shifted, batch, shiftedGradient);
+            shifted[j] = theta[j];
+            for (int i = 0; i < p; i++) hessian[i * p + j] = (shiftedGradient[i] - atTheta[i]) / step;
+        }
     }
 
     /// <summary>

@@ -162,7 +162,6 @@ internal sealed class KernelWorker<TOps, TVec, T> : KernelWorker
     public override void GradientColumns(PromptBatch batch, int start, int end, double gradientScale, ReadOnlySpan<ShiftedEntry> columns,
         Span<double> result)
     {
-        if (_mlp is not null) throw new InvalidOperationException("Hessian columns by layers are not available with a feature MLP (S₀ depends on θ).");
         for (int c = 1; c < columns.Length; c++)
             if (columns[c].Layer > columns[c - 1].Layer)
                 throw new ArgumentException($"columns must come in non-increasing layer order, but column {c} (layer {columns[c].Layer}) follows layer {columns[c - 1].Layer}.", nameof(columns));

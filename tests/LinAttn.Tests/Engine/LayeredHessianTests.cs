@@ -22,6 +22,8 @@ public sealed class LayeredHessianTests : TorchTest
         yield return new object[] { Parametrization.Restricted, 4, 1, 3, Precision.Float32 };
         yield return new object[] { Parametrization.Restricted, 3, 1, 4, Precision.Float64, ScoreActivation.Softmax };
         yield return new object[] { Parametrization.Full, 2, 2, 3, Precision.Float64, ScoreActivation.Relu };
+        yield return new object[] { Parametrization.Full, 2, 1, 4, Precision.Float64, ScoreActivation.Identity, 3 };   // feature MLP
+        yield return new object[] { Parametrization.Full, 3, 2, 3, Precision.Float64, ScoreActivation.Identity, 2 };
     }
 
     private static PromptBatch PaddedBatch(int d, int batchSize, ulong seed)
@@ -32,19 +34,23 @@ public sealed class LayeredHessianTests : TorchTest
         return new PromptBatch(batchSize, 12, d, batch.Tokens, batch.Targets, lengths);
     }
 
-    // The layer of each θ coordinate, from the documented layout [L, H, m, k, k].
+    // The layer of each θ coordinate, from the documented layout [L, H, m, k, k] then the feature MLP, which feeds the
+    // first layer: it counts as layer −1.
     private static int[] Layers(ModelOptions options)
     {
         int perLayer = options.AttentionParameterCount / options.Layers;
-        return Enumerable.Range(0, options.ParameterCount).Select(i => i / perLayer).ToArray();
+        return Enumerable.Range(0, options.ParameterCount).Select(i => i < options.AttentionParameterCount ? i / perLayer : -1).ToArray();
     }
 
     [Theory]
     [MemberData(nameof(Models))]
     public void EveryEntry_EqualsForwardDifferencesOfWholeGradients_BitForBit(Parametrization parametrization, int layers, int heads, int d, Precision precision,
-        ScoreActivation activation = ScoreActivation.Identity)
+        ScoreActivation activation = ScoreActivation.Identity, int mlp = 0)
     {
-        var options = new ModelOptions { Parametrization = parametrization, Layers = layers, Heads = heads, Dimension = d, Precision = precision, Activation = activation };
+        var options = new ModelOptions
+        {
+            Parametrization = parametrization, Layers = layers, Heads = heads, Dimension = d, Precision = precision, Activation = activation, FeatureMlpWidth = mlp,
+        };
         double[] theta = Tensors.RandomParameters(options, 41, 0.3);
         PromptBatch batch = PaddedBatch(d, 601, 12);   // 601: three chunks, the last block partly empty
         const double epsilon = 1e-7;
@@ -83,10 +89,10 @@ public sealed class LayeredHessianTests : TorchTest
     }
 
     [Fact]
-    public void FastDifferentiableLoss_UsesTheLayeredHessian_AndTheMlpModelTheGradientByGradientOne()
+    public void FastDifferentiableLoss_UsesTheLayeredHessian_WhereItFits()
     {
         Assert.True(new FastModel(new ModelOptions(), threads: 1).SupportsLayeredHessian(1000));
-        Assert.False(new FastModel(new ModelOptions { Parametrization = Parametrization.Full, FeatureMlpWidth = 4 }, threads: 1).SupportsLayeredHessian(1000));
+        Assert.True(new FastModel(new ModelOptions { Parametrization = Parametrization.Full, FeatureMlpWidth = 30 }, threads: 1).SupportsLayeredHessian(2000));
         // Fig. 5's model (P = 6400): its column gradients would need 1.4 GB per 1000 prompts, so it keeps the old path.
         Assert.False(new FastModel(new ModelOptions { Dimension = 20, Layers = 8 }, threads: 1).SupportsLayeredHessian(1000));
         var options = new ModelOptions { Layers = 2, Precision = Precision.Float64 };
