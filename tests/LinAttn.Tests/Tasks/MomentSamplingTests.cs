@@ -79,6 +79,21 @@ public sealed class MomentSamplingTests
     }
 
     [Fact]
+    public void LargeD_MatchesClosedForms()
+    {
+        // Fig. 5's shape (d = 20, n = 60): χ² degrees 60 down to 41, 190 normals below the diagonal.
+        const int count = 3000, n = 60, d = 20, k = d + 1;
+        PromptBatch batch = new PromptSampler(new TaskOptions { Dimension = d, ContextLength = n }).SampleMoments(count, 9, StreamPurpose.Evaluation, 0);
+        var samples = Enumerable.Range(0, count).Select(b => Moments(batch, b).S).ToArray();
+        foreach (int i in new[] { 0, 7, 19 })
+        {
+            AssertMean(samples.Select(s => s[i * k + i]), n, $"S_xx[{i},{i}]");
+            AssertMean(samples.Select(s => s[i * k + (i + 5) % d]), 0, $"S_xx[{i},{(i + 5) % d}]");
+        }
+        AssertMean(samples.Select(s => s[d * k + d]), n * d, "S_yy");   // E Σy² = n E|w|² = n d
+    }
+
+    [Fact]
     public void Variances_MatchTheWishartLaw()
     {
         // Σ = I: Var(S_ii) = 2n, Var(S_ij) = n for i ≠ j; and S is symmetric.
