@@ -36,9 +36,6 @@ public sealed partial class AutoMLExperiment
     }
 
     private readonly RunSpec _task;
-
-    /// <summary>The base run every trial derives from (validated).</summary>
-    internal RunSpec BaseSpec => _task;
     private readonly ulong _seed;
     private readonly List<(string Name, Type Type, object? Instance, double? Min, double? Max)> _optimizers = new();
     private (Type Type, object? Instance) _shared = (typeof(SharedSearchOptions), null);
@@ -75,6 +72,9 @@ public sealed partial class AutoMLExperiment
         _task.Validate();
         _seed = seed;
     }
+
+    /// <summary>The base run every trial derives from (validated).</summary>
+    internal RunSpec BaseSpec => _task;
 
     /// <summary>Stops the experiment after this much wall time (a hard stop: the budget in steps is what makes results
     /// reproducible). Running trials end Cancelled and are rerun on resume.</summary>

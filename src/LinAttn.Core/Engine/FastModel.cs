@@ -18,7 +18,7 @@ internal sealed class FastModel
     private readonly ModelOptions _options;
     private readonly ParameterMap _map;
     private readonly KernelWorker[] _workers;
-    private readonly double[] _pFull, _qFull;
+    private readonly double[] _pFull, _qFull, _gradP, _gradQ;
     private readonly int _attention, _slot;   // θ's attention part; per-chunk gradient slot: P_full, Q_full, MLP
     private double[] _chunkGradients = Array.Empty<double>();
     private double[] _chunkLosses = Array.Empty<double>();
@@ -33,6 +33,8 @@ internal sealed class FastModel
         _workers = Enumerable.Range(0, count).Select(_ => CreateWorker(options, width)).ToArray();
         _pFull = new double[_map.FullSize];
         _qFull = new double[_map.FullSize];
+        _gradP = new double[_map.FullSize];
+        _gradQ = new double[_map.FullSize];
         _attention = options.AttentionParameterCount;
         _slot = 2 * _map.FullSize + options.FeatureMlpParameterCount;
         Width = _workers[0].Width;
@@ -53,8 +55,9 @@ internal sealed class FastModel
         if (wantGradient)
         {
             int full = _map.FullSize;
-            var gradP = new double[full];
-            var gradQ = new double[full];
+            double[] gradP = _gradP, gradQ = _gradQ;   // reused: no allocation per training step
+            Array.Clear(gradP);
+            Array.Clear(gradQ);
             int chunks = ChunkCount(batch.BatchSize);
             Span<double> features = gradient[_attention..];
             features.Clear();
