@@ -69,6 +69,15 @@ internal static class StepComparison
                 string pyMoments = pytorch is not null && pytorch.TryGetValue((b, t), out Measurement r) ? $"{r.Median / m.Median:F0}x" : "-";
                 Console.WriteLine($"{b,7} {t,7} {Measurement.Human(f.Median),11} {Measurement.Human(m.Median),11} {Measurement.Human(s.Median),11} {py,11} {s.Median / f.Median,8:F1}x {pyRatio,9} {pyMoments,10}");
             }
+        if (pytorch is null) return;
+        // The "N× faster" compares each side at its best thread count (PyTorch is often fastest on one thread).
+        Console.WriteLine("Best against best (each side's fastest thread count): PyTorch / fast (tokens), PyTorch / fast (moments)");
+        foreach (int b in batches)
+        {
+            double py = threads.Where(t => pytorch.ContainsKey((b, t))).Select(t => pytorch[(b, t)].Median).DefaultIfEmpty(double.NaN).Min();
+            double bestTokens = threads.Min(t => fast[(b, t)].Median), bestMoments = threads.Min(t => fastMoments[(b, t)].Median);
+            Console.WriteLine($"{b,7}  {py / bestTokens,6:F0}x  {py / bestMoments,6:F0}x");
+        }
     }
 
     private static Measurement Measure(Action action) => Timing.Measure(action, Timing.Calibrate(action, 0.25), repeats: 7);
