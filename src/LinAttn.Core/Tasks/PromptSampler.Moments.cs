@@ -83,21 +83,23 @@ public sealed partial class PromptSampler
             a[i * m + i] = Vector.SquareRoot(ChiSquare(ref random, ref normals, n - i));
         }
 
-        // B = C A_x (C = U D), or A_x itself: lower triangular without a covariance, so sums stop at the diagonal.
+        // B = C A_x (C = U D), or A_x itself read in place (row stride m): lower triangular without a covariance, so
+        // the sums below stop at the diagonal.
         bool triangular = _covarianceFactor.Length == 0;
-        Vector<float>[] b = s.Rotated;
-        for (int i = 0; i < d; i++)
+        Vector<float>[] b = a;
+        int stride = m;
+        if (!triangular)
         {
-            for (int c = 0; c < d; c++)
+            b = s.Rotated;
+            stride = d;
+            for (int i = 0; i < d; i++)
             {
-                if (triangular)
+                for (int c = 0; c < d; c++)
                 {
-                    b[i * d + c] = c <= i ? a[i * m + c] : Vector<float>.Zero;
-                    continue;
+                    Vector<float> sum = Vector<float>.Zero;
+                    for (int r = c; r < d; r++) sum = Vector.FusedMultiplyAdd(new Vector<float>(_covarianceFactor[i * d + r]), a[r * m + c], sum);
+                    b[i * d + c] = sum;
                 }
-                Vector<float> sum = Vector<float>.Zero;
-                for (int r = c; r < d; r++) sum = Vector.FusedMultiplyAdd(new Vector<float>(_covarianceFactor[i * d + r]), a[r * m + c], sum);
-                b[i * d + c] = sum;
             }
         }
 
@@ -110,7 +112,7 @@ public sealed partial class PromptSampler
             {
                 int end = triangular ? i + 1 : d;          // i ≤ j: columns past i are zero in both rows when triangular
                 Vector<float> sum = Vector<float>.Zero;
-                for (int c = 0; c < end; c++) sum = Vector.FusedMultiplyAdd(b[i * d + c], b[j * d + c], sum);
+                for (int c = 0; c < end; c++) sum = Vector.FusedMultiplyAdd(b[i * stride + c], b[j * stride + c], sum);
                 Store(i * k + j, sum);
                 Store(j * k + i, sum);
             }
@@ -121,7 +123,7 @@ public sealed partial class PromptSampler
         for (int c = 0; c < d; c++)
         {
             Vector<float> sum = noisy ? sigma * a[d * m + c] : Vector<float>.Zero;
-            for (int r = triangular ? c : 0; r < d; r++) sum = Vector.FusedMultiplyAdd(b[r * d + c], s.W[r], sum);
+            for (int r = triangular ? c : 0; r < d; r++) sum = Vector.FusedMultiplyAdd(b[r * stride + c], s.W[r], sum);
             z[c] = sum;
         }
         Vector<float> yy = Vector<float>.Zero;
@@ -134,7 +136,7 @@ public sealed partial class PromptSampler
         for (int i = 0; i < d; i++)
         {
             Vector<float> sum = Vector<float>.Zero;
-            for (int c = 0; c < (triangular ? i + 1 : d); c++) sum = Vector.FusedMultiplyAdd(b[i * d + c], z[c], sum);
+            for (int c = 0; c < (triangular ? i + 1 : d); c++) sum = Vector.FusedMultiplyAdd(b[i * stride + c], z[c], sum);
             Store(i * k + d, sum);
             Store(d * k + i, sum);
         }

@@ -16,8 +16,7 @@ internal static class Timing
             for (int i = 0; i < iterations; i++) action();
             perCall[r] = clock.Elapsed.TotalSeconds / iterations;
         }
-        Array.Sort(perCall);
-        return new Measurement(perCall[repeats / 2], perCall[0], perCall[^1]);
+        return Summary(perCall);
     }
 
     /// <summary>
