@@ -58,6 +58,28 @@ internal static class KernelCpuBenchmark
         }
     }
 
+    /// <summary>
+    /// Runs Restricted float32 loss + gradient on one moments batch of 1000 prompts, one thread, for the given time:
+    /// a steady loop to attach <c>perf</c> to (development aid; prints the calls per second).
+    /// </summary>
+    public static void Loop(double seconds)
+    {
+        RunSpec spec = PaperPresets.Get("setting1", OptimizerKind.Adam);
+        var moments = new SyntheticBatchSource(new PromptSampler(spec.Task), 1000, 0, 1, PromptSampling.Moments);
+        PromptBatch drawn = moments.Next(0);
+        double[] theta = LinearTransformer.InitialParameters(spec.Model, 0);
+        var model = new FastModel(spec.Model, threads: 1);
+        var gradient = new double[theta.Length];
+        var clock = Stopwatch.StartNew();
+        long calls = 0;
+        while (clock.Elapsed.TotalSeconds < seconds)
+        {
+            for (int i = 0; i < 100; i++) model.LossAndGradient(theta, drawn, gradient);
+            calls += 100;
+        }
+        Console.WriteLine($"{calls} calls in {clock.Elapsed.TotalSeconds:F1} s: {clock.Elapsed.TotalSeconds / calls * 1e6:F1} µs per call");
+    }
+
     private static void Report(string name, Action action)
     {
         for (int i = 0; i < 20; i++) action();

@@ -1,7 +1,7 @@
 using LinAttn.Benchmarks;
 
 // Timed harness (medians over repeats). Run alone on the machine:
-//   dotnet run -c Release --project tests/LinAttn.Benchmarks -- <compare|step|fast|fast-variants|memory|flops|kernel-cpu|peak|mlnet [rows] [activation]|profile|automl [steps] [seeds]|trial-speed [steps]|distributed [all|overhead|throughput] [steps] [batch] [repeats]|diagnostics [threads] [fast]|hessian [threads] [rounds]|token [threads] [rounds]>
+//   dotnet run -c Release --project tests/LinAttn.Benchmarks -- <compare|step|fast|fast-variants|memory|flops|kernel-cpu|kernel-loop [seconds]|peak|mlnet [rows] [activation]|profile|automl [steps] [seeds]|trial-speed [steps]|distributed [all|overhead|throughput] [steps] [batch] [repeats]|diagnostics [threads] [fast]|hessian [threads] [rounds]|token [threads] [rounds]>
 string what = args.Length > 0 ? args[0] : "step";
 switch (what)
 {
@@ -26,6 +26,10 @@ switch (what)
         break;
     case "kernel-cpu":
         KernelCpuBenchmark.Run();
+        break;
+    case "kernel-loop":
+        // kernel-loop [seconds, default 10]: Restricted loss + gradient on moments, one thread, for perf
+        KernelCpuBenchmark.Loop(args.Length > 1 ? double.Parse(args[1]) : 10);
         break;
     case "peak":
         PeakFlopsBenchmark.Run();
@@ -67,7 +71,7 @@ switch (what)
         TokenAttentionBenchmark.Run(args.Length > 1 ? int.Parse(args[1]) : 1, args.Length > 2 ? int.Parse(args[2]) : 7);
         break;
     default:
-        Console.Error.WriteLine($"unknown benchmark '{what}'. Known: compare, step, fast, fast-variants, memory, flops, kernel-cpu, peak, mlnet, profile, automl, trial-speed, distributed, diagnostics, hessian, token");
+        Console.Error.WriteLine($"unknown benchmark '{what}'. Known: compare, step, fast, fast-variants, memory, flops, kernel-cpu, kernel-loop, peak, mlnet, profile, automl, trial-speed, distributed, diagnostics, hessian, token");
         return 2;
 }
 return 0;

@@ -22,6 +22,7 @@ internal sealed class FeatureMlp<TOps, TVec, T>
     private readonly int _d, _k, _h;
     private readonly LaneBuffer<TVec> _weights;    // broadcast parameters, θ's MLP layout: W₁, b₁, W₂, b₂
     private readonly LaneBuffer<TVec> _gradients;  // lane-wise gradient accumulators, same layout
+    private readonly double[] _sums;               // their lane sums (scratch of AddGradientsTo)
     private readonly LaneBuffer<TVec> _sym;
     private LaneBuffer<TVec> _g = LaneBuffer<TVec>.Allocate(0);         // [(n+1)·d]: ∂loss/∂(features' x-part)
     private LaneBuffer<TVec> _hBar = LaneBuffer<TVec>.Allocate(0);      // [(n+1)·h]: ∂loss/∂(pre-activation)
@@ -37,6 +38,7 @@ internal sealed class FeatureMlp<TOps, TVec, T>
         _h = width;
         _weights = LaneBuffer<TVec>.Allocate(ParameterCount);
         _gradients = LaneBuffer<TVec>.Allocate(ParameterCount);
+        _sums = new double[ParameterCount];
         _sym = LaneBuffer<TVec>.Allocate(_k * _k);
     }
 
@@ -54,7 +56,8 @@ internal sealed class FeatureMlp<TOps, TVec, T>
     /// <summary>Adds the lane sums of the accumulators into <paramref name="gradient"/> (the MLP part of θ's layout).</summary>
     public void AddGradientsTo(Span<double> gradient)
     {
-        for (int i = 0; i < _gradients.Length; i++) gradient[i] += LaneMatrix<TOps, TVec, T>.SumLanes(ref _gradients[i]);
+        LaneMatrix<TOps, TVec, T>.SumLanesInto(_gradients, _sums);
+        for (int i = 0; i < _gradients.Length; i++) gradient[i] += _sums[i];
     }
 
     // The parts of a buffer in θ's MLP layout: W₁ [h, d], b₁ [h], W₂ [d, h], b₂ [d].

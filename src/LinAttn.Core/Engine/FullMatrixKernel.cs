@@ -34,10 +34,11 @@ internal abstract class FullMatrixKernel<TOps, TVec, T> : KernelBase<TOps, TVec,
     /// <inheritdoc />
     public override void AddGradientsTo(Span<double> gradP, Span<double> gradQ)
     {
+        SumGradientLanes();
         for (int i = 0; i < _gradP.Length; i++)
         {
-            gradP[i] += LaneMatrix<TOps, TVec, T>.SumLanes(ref _gradP[i]);
-            gradQ[i] += LaneMatrix<TOps, TVec, T>.SumLanes(ref _gradQ[i]);
+            gradP[i] += _sumsP[i];
+            gradQ[i] += _sumsQ[i];
         }
     }
 }

@@ -13,6 +13,7 @@ internal abstract class KernelBase<TOps, TVec, T> : IAttentionKernel<TOps, TVec,
 {
     protected readonly LaneBuffer<TVec> _p, _q;   // broadcast P and Q in the kernel's layout
     protected LaneBuffer<TVec> _gradP, _gradQ;    // lane-wise accumulators, same layout
+    protected readonly double[] _sumsP, _sumsQ;   // their lane sums (scratch of AddGradientsTo)
 
     /// <param name="matrixEntries">Length of each of P and Q in the kernel's layout.</param>
     protected KernelBase(int matrixEntries)
@@ -21,6 +22,15 @@ internal abstract class KernelBase<TOps, TVec, T> : IAttentionKernel<TOps, TVec,
         _q = LaneBuffer<TVec>.Allocate(matrixEntries);
         _gradP = LaneBuffer<TVec>.Allocate(matrixEntries);
         _gradQ = LaneBuffer<TVec>.Allocate(matrixEntries);
+        _sumsP = new double[matrixEntries];
+        _sumsQ = new double[matrixEntries];
+    }
+
+    /// <summary>Fills <see cref="_sumsP"/> and <see cref="_sumsQ"/> with the lane sums of the accumulators.</summary>
+    protected void SumGradientLanes()
+    {
+        LaneMatrix<TOps, TVec, T>.SumLanesInto(_gradP, _sumsP);
+        LaneMatrix<TOps, TVec, T>.SumLanesInto(_gradQ, _sumsQ);
     }
 
     /// <inheritdoc />

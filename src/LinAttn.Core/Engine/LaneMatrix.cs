@@ -162,6 +162,7 @@ internal static class LaneMatrix<TOps, TVec, T>
         }
         if (tiled < k) ProductGeneral<TA, TB, TStart>(k, a, b, c, tiled);
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         static TVec Start(ref TVec row, int j) => TStart.Accumulate ? Unsafe.Add(ref row, j) : TOps.Zero;
     }
 
@@ -235,6 +236,7 @@ internal static class LaneMatrix<TOps, TVec, T>
             c0 = x0; Unsafe.Add(ref c0, 1) = x1; Unsafe.Add(ref c0, 2) = x2; Unsafe.Add(ref c0, 3) = x3; Unsafe.Add(ref c0, 4) = x4;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         static TVec Start(ref TVec row, int j) => TStart.Accumulate ? Unsafe.Add(ref row, j) : TOps.Zero;
     }
 
@@ -289,6 +291,18 @@ internal static class LaneMatrix<TOps, TVec, T>
             if (six) Unsafe.Add(ref ry, 5) = y5;
             return;
         }
+        MatrixVectorGeneral<TA, TStart>(k, ref ra, ref rx, ref ry);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static TVec Start(ref TVec vector, int i) => TStart.Accumulate ? Unsafe.Add(ref vector, i) : TOps.Zero;
+    }
+
+    // Any k, four rows at a time (kept out of line: MatrixVector is inlined at many sites of the kernels, and the
+    // JIT's per-method inlining budget is better spent on the k = 5, 6 path).
+    private static void MatrixVectorGeneral<TA, TStart>(int k, ref TVec ra, ref TVec rx, ref TVec ry)
+        where TA : struct, ILayout
+        where TStart : struct, IStart
+    {
         int i = 0;
         for (; i + 3 < k; i += 4)   // four rows at once: independent chains
         {
@@ -310,6 +324,7 @@ internal static class LaneMatrix<TOps, TVec, T>
             Unsafe.Add(ref ry, i) = acc;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         static TVec Start(ref TVec vector, int i) => TStart.Accumulate ? Unsafe.Add(ref vector, i) : TOps.Zero;
     }
 
@@ -362,6 +377,36 @@ internal static class LaneMatrix<TOps, TVec, T>
         double sum = 0;
         for (int i = 0; i < TOps.Width; i++) sum += TOps.ToDouble(Unsafe.Add(ref lane, i));
         return sum;
+    }
+
+    /// <summary>
+    /// sums[i] = <see cref="SumLanes"/>(vectors[i]) for every i: the same values, four vectors at a time, so that four
+    /// chains of dependent additions run side by side instead of one (one chain is 16 latency-bound additions).
+    /// </summary>
+    public static void SumLanesInto(ReadOnlySpan<TVec> vectors, Span<double> sums)
+    {
+        if (sums.Length < vectors.Length) throw new ArgumentException("one sum per vector is needed", nameof(sums));
+        int i = 0;
+        for (; i + 3 < vectors.Length; i += 4)
+        {
+            ref T a = ref Unsafe.As<TVec, T>(ref Unsafe.AsRef(in vectors[i]));
+            ref T b = ref Unsafe.As<TVec, T>(ref Unsafe.AsRef(in vectors[i + 1]));
+            ref T c = ref Unsafe.As<TVec, T>(ref Unsafe.AsRef(in vectors[i + 2]));
+            ref T e = ref Unsafe.As<TVec, T>(ref Unsafe.AsRef(in vectors[i + 3]));
+            double sa = 0, sb = 0, sc = 0, se = 0;
+            for (int lane = 0; lane < TOps.Width; lane++)
+            {
+                sa += TOps.ToDouble(Unsafe.Add(ref a, lane));
+                sb += TOps.ToDouble(Unsafe.Add(ref b, lane));
+                sc += TOps.ToDouble(Unsafe.Add(ref c, lane));
+                se += TOps.ToDouble(Unsafe.Add(ref e, lane));
+            }
+            sums[i] = sa;
+            sums[i + 1] = sb;
+            sums[i + 2] = sc;
+            sums[i + 3] = se;
+        }
+        for (; i < vectors.Length; i++) sums[i] = SumLanes(ref Unsafe.AsRef(in vectors[i]));
     }
 
     // x ← s·x

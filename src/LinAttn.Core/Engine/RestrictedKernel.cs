@@ -81,13 +81,14 @@ internal sealed class RestrictedKernel<TOps, TVec, T> : KernelBase<TOps, TVec, T
     public override void AddGradientsTo(Span<double> gradP, Span<double> gradQ)
     {
         int kk = _k * _k;
+        SumGradientLanes();
         for (int lh = 0; lh < _layers * _heads; lh++)
             for (int r = 0; r < _d; r++)
                 for (int c = 0; c < _d; c++)
                 {
                     int source = lh * _dd + r * _d + c, target = lh * kk + r * _k + c;
-                    gradP[target] += LaneMatrix<TOps, TVec, T>.SumLanes(ref _gradP[source]);
-                    gradQ[target] += LaneMatrix<TOps, TVec, T>.SumLanes(ref _gradQ[source]);
+                    gradP[target] += _sumsP[source];
+                    gradQ[target] += _sumsQ[source];
                 }
     }
 

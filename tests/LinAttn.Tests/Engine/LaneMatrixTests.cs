@@ -184,4 +184,27 @@ public sealed class LaneMatrixTests
         LaneMatrix<Float256, Vector256<float>, float>.OuterPair(k, a, b, e, f, actual);
         Assert.Equal(expected, actual);
     }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(75)]
+    [InlineData(150)]
+    public void SumLanesInto_EqualsLaneOrderDoubleSums_BitForBit(int count)
+    {
+        Vector256<float>[] vectors = RandomLanes(count, 14);
+        var sums = new double[count + 1];
+        sums[count] = 42;   // past the vectors: left alone
+        LaneMatrix<Float256, Vector256<float>, float>.SumLanesInto(vectors, sums);
+        for (int i = 0; i < count; i++)
+        {
+            double expected = 0;
+            for (int lane = 0; lane < Lanes; lane++) expected += vectors[i][lane];
+            Assert.Equal(expected, sums[i]);
+        }
+        Assert.Equal(42, sums[count]);
+        if (count > 0)
+            Assert.Throws<ArgumentException>(() => LaneMatrix<Float256, Vector256<float>, float>.SumLanesInto(vectors, new double[count - 1]));
+    }
 }
