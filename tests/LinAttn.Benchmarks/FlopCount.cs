@@ -83,4 +83,5 @@ internal readonly struct CountingOps : ISimdOps<double, double>
     public static double FromDouble(double value) => value;
     public static double FromSingle(float value) => value;
     public static double ToDouble(double value) => value;
+    public static void StoreDoubles(double v, ref double destination) => destination = v;
 }

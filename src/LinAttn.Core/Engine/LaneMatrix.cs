@@ -381,30 +381,35 @@ internal static class LaneMatrix<TOps, TVec, T>
 
     /// <summary>
     /// sums[i] = <see cref="SumLanes"/>(vectors[i]) for every i: the same values, four vectors at a time, so that four
-    /// chains of dependent additions run side by side instead of one (one chain is 16 latency-bound additions).
+    /// chains of dependent additions run side by side instead of one (one chain is 16 latency-bound additions). The
+    /// lanes are widened to double by vector conversions first (see <see cref="ISimdOps{TVec, T}.StoreDoubles"/>).
     /// </summary>
     public static void SumLanesInto(ReadOnlySpan<TVec> vectors, Span<double> sums)
     {
         if (sums.Length < vectors.Length) throw new ArgumentException("one sum per vector is needed", nameof(sums));
+        int width = TOps.Width;
+        Span<double> lanes = stackalloc double[4 * width];
+        ref double l0 = ref lanes[0];
+        ref double l1 = ref Unsafe.Add(ref l0, width), l2 = ref Unsafe.Add(ref l0, 2 * width), l3 = ref Unsafe.Add(ref l0, 3 * width);
         int i = 0;
         for (; i + 3 < vectors.Length; i += 4)
         {
-            ref T a = ref Unsafe.As<TVec, T>(ref Unsafe.AsRef(in vectors[i]));
-            ref T b = ref Unsafe.As<TVec, T>(ref Unsafe.AsRef(in vectors[i + 1]));
-            ref T c = ref Unsafe.As<TVec, T>(ref Unsafe.AsRef(in vectors[i + 2]));
-            ref T e = ref Unsafe.As<TVec, T>(ref Unsafe.AsRef(in vectors[i + 3]));
-            double sa = 0, sb = 0, sc = 0, se = 0;
-            for (int lane = 0; lane < TOps.Width; lane++)
+            TOps.StoreDoubles(vectors[i], ref l0);
+            TOps.StoreDoubles(vectors[i + 1], ref l1);
+            TOps.StoreDoubles(vectors[i + 2], ref l2);
+            TOps.StoreDoubles(vectors[i + 3], ref l3);
+            double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            for (int lane = 0; lane < width; lane++)
             {
-                sa += TOps.ToDouble(Unsafe.Add(ref a, lane));
-                sb += TOps.ToDouble(Unsafe.Add(ref b, lane));
-                sc += TOps.ToDouble(Unsafe.Add(ref c, lane));
-                se += TOps.ToDouble(Unsafe.Add(ref e, lane));
+                s0 += Unsafe.Add(ref l0, lane);
+                s1 += Unsafe.Add(ref l1, lane);
+                s2 += Unsafe.Add(ref l2, lane);
+                s3 += Unsafe.Add(ref l3, lane);
             }
-            sums[i] = sa;
-            sums[i + 1] = sb;
-            sums[i + 2] = sc;
-            sums[i + 3] = se;
+            sums[i] = s0;
+            sums[i + 1] = s1;
+            sums[i + 2] = s2;
+            sums[i + 3] = s3;
         }
         for (; i < vectors.Length; i++) sums[i] = SumLanes(ref Unsafe.AsRef(in vectors[i]));
     }

@@ -51,4 +51,11 @@ internal interface ISimdOps<TVec, T>
 
     /// <summary>Converts <typeparamref name="T"/> to double.</summary>
     static abstract double ToDouble(T value);
+
+    /// <summary>
+    /// Writes the <see cref="Width"/> lanes of <paramref name="v"/> as doubles from <paramref name="destination"/> on, by
+    /// vector conversion (a scalar float-to-double conversion carries a false dependency on its target register, which
+    /// chains every conversion of a loop together).
+    /// </summary>
+    static abstract void StoreDoubles(TVec v, ref double destination);
 }

@@ -23,6 +23,12 @@ internal readonly struct Float512 : ISimdOps<Vector512<float>, float>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float FromDouble(double value) => (float)value;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float FromSingle(float value) => value;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double ToDouble(float value) => value;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreDoubles(Vector512<float> v, ref double destination)
+    {
+        Vector512.WidenLower(v).StoreUnsafe(ref destination);
+        Vector512.WidenUpper(v).StoreUnsafe(ref destination, 8);
+    }
 }
 
 internal readonly struct Float256 : ISimdOps<Vector256<float>, float>
@@ -43,6 +49,12 @@ internal readonly struct Float256 : ISimdOps<Vector256<float>, float>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float FromDouble(double value) => (float)value;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float FromSingle(float value) => value;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double ToDouble(float value) => value;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreDoubles(Vector256<float> v, ref double destination)
+    {
+        Vector256.WidenLower(v).StoreUnsafe(ref destination);
+        Vector256.WidenUpper(v).StoreUnsafe(ref destination, 4);
+    }
 }
 
 internal readonly struct FloatScalar : ISimdOps<float, float>
@@ -63,6 +75,7 @@ internal readonly struct FloatScalar : ISimdOps<float, float>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float FromDouble(double value) => (float)value;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float FromSingle(float value) => value;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double ToDouble(float value) => value;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void StoreDoubles(float v, ref double destination) => destination = v;
 }
 
 internal readonly struct Double512 : ISimdOps<Vector512<double>, double>
@@ -83,6 +96,7 @@ internal readonly struct Double512 : ISimdOps<Vector512<double>, double>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double FromDouble(double value) => value;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double FromSingle(float value) => value;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double ToDouble(double value) => value;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void StoreDoubles(Vector512<double> v, ref double destination) => v.StoreUnsafe(ref destination);
 }
 
 internal readonly struct Double256 : ISimdOps<Vector256<double>, double>
@@ -103,6 +117,7 @@ internal readonly struct Double256 : ISimdOps<Vector256<double>, double>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double FromDouble(double value) => value;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double FromSingle(float value) => value;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double ToDouble(double value) => value;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void StoreDoubles(Vector256<double> v, ref double destination) => v.StoreUnsafe(ref destination);
 }
 
 internal readonly struct DoubleScalar : ISimdOps<double, double>
@@ -123,4 +138,5 @@ internal readonly struct DoubleScalar : ISimdOps<double, double>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double FromDouble(double value) => value;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double FromSingle(float value) => value;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double ToDouble(double value) => value;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void StoreDoubles(double v, ref double destination) => destination = v;
 }
