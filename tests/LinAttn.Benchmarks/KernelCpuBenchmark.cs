@@ -59,10 +59,11 @@ internal static class KernelCpuBenchmark
     }
 
     /// <summary>
-    /// Runs Restricted float32 loss + gradient on one moments batch of 1000 prompts, one thread, for the given time:
-    /// a steady loop to attach <c>perf</c> to (development aid; prints the calls per second).
+    /// Runs Restricted float32 loss + gradient on one moments batch of 1000 prompts (or, with <paramref name="sampling"/>,
+    /// draws moments batches of 1000 prompts), one thread, for the given time: a steady loop to attach <c>perf</c> to
+    /// (development aid; prints the time per call).
     /// </summary>
-    public static void Loop(double seconds)
+    public static void Loop(double seconds, bool sampling)
     {
         RunSpec spec = PaperPresets.Get("setting1", OptimizerKind.Adam);
         var moments = new SyntheticBatchSource(new PromptSampler(spec.Task), 1000, 0, 1, PromptSampling.Moments);
@@ -74,7 +75,11 @@ internal static class KernelCpuBenchmark
         long calls = 0;
         while (clock.Elapsed.TotalSeconds < seconds)
         {
-            for (int i = 0; i < 100; i++) model.LossAndGradient(theta, drawn, gradient);
+            for (int i = 0; i < 100; i++)
+            {
+                if (sampling) moments.Next((int)calls + i);
+                else model.LossAndGradient(theta, drawn, gradient);
+            }
             calls += 100;
         }
         Console.WriteLine($"{calls} calls in {clock.Elapsed.TotalSeconds:F1} s: {clock.Elapsed.TotalSeconds / calls * 1e6:F1} µs per call");

@@ -1,7 +1,7 @@
 using LinAttn.Benchmarks;
 
 // Timed harness (medians over repeats). Run alone on the machine:
-//   dotnet run -c Release --project tests/LinAttn.Benchmarks -- <compare|step|fast|fast-variants|memory|flops|kernel-cpu|kernel-loop [seconds]|peak|mlnet [rows] [activation]|profile|automl [steps] [seeds]|trial-speed [steps]|distributed [all|overhead|throughput] [steps] [batch] [repeats]|diagnostics [threads] [fast]|hessian [threads] [rounds]|token [threads] [rounds]>
+//   dotnet run -c Release --project tests/LinAttn.Benchmarks -- <compare|step|fast|fast-variants|memory|flops|kernel-cpu|kernel-loop [seconds] [kernel|sampling]|peak|mlnet [rows] [activation]|profile|automl [steps] [seeds]|trial-speed [steps]|distributed [all|overhead|throughput] [steps] [batch] [repeats]|diagnostics [threads] [fast]|hessian [threads] [rounds]|token [threads] [rounds]>
 string what = args.Length > 0 ? args[0] : "step";
 switch (what)
 {
@@ -28,8 +28,9 @@ switch (what)
         KernelCpuBenchmark.Run();
         break;
     case "kernel-loop":
-        // kernel-loop [seconds, default 10]: Restricted loss + gradient on moments, one thread, for perf
-        KernelCpuBenchmark.Loop(args.Length > 1 ? double.Parse(args[1]) : 10);
+        // kernel-loop [seconds, default 10] [kernel|sampling]: Restricted loss + gradient on moments (or moments
+        // sampling), one thread, for perf
+        KernelCpuBenchmark.Loop(args.Length > 1 ? double.Parse(args[1]) : 10, args.Length > 2 && args[2] == "sampling");
         break;
     case "peak":
         PeakFlopsBenchmark.Run();
