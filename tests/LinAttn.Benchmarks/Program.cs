@@ -1,7 +1,7 @@
 using LinAttn.Benchmarks;
 
 // Timed harness (medians over repeats). Run alone on the machine:
-//   dotnet run -c Release --project tests/LinAttn.Benchmarks -- <compare|step|fast|fast-variants|memory|flops|kernel-cpu|kernel-loop [seconds] [kernel|sampling]|peak|mlnet [rows] [activation]|profile|automl [steps] [seeds]|trial-speed [steps]|distributed [all|overhead|throughput] [steps] [batch] [repeats]|diagnostics [threads] [fast]|hessian [threads] [rounds]|token [threads] [rounds]>
+//   dotnet run -c Release --project tests/LinAttn.Benchmarks -- <compare|step|fast|fast-variants|memory|flops|kernel-cpu|kernel-loop [seconds] [kernel|sampling]|peak|mlnet [rows] [activation]|profile|automl [steps] [seeds]|trial-speed [steps]|distributed [all|overhead|throughput] [steps] [batch] [repeats]|diagnostics [threads] [fast]|hessian [threads] [rounds]|token [threads] [rounds]|eigen [repeats]>
 string what = args.Length > 0 ? args[0] : "step";
 switch (what)
 {
@@ -67,12 +67,16 @@ switch (what)
         // hessian [threads, default 1] [rounds, default 9]: layered vs gradient-per-column Hessians, alternating
         HessianMethodBenchmark.Run(args.Length > 1 ? int.Parse(args[1]) : 1, args.Length > 2 ? int.Parse(args[2]) : 9);
         break;
+    case "eigen":
+        // eigen [repeats, default 7]: Hessian spectrum, MathNet's full decomposition vs eigenvalues only, alternating
+        EigenvaluesBenchmark.Run(args.Length > 1 ? int.Parse(args[1]) : 7);
+        break;
     case "token":
         // token [threads, default 1] [rounds, default 7]: softmax/ReLU step, fast token-level kernel vs TorchSharp, alternating
         TokenAttentionBenchmark.Run(args.Length > 1 ? int.Parse(args[1]) : 1, args.Length > 2 ? int.Parse(args[2]) : 7);
         break;
     default:
-        Console.Error.WriteLine($"unknown benchmark '{what}'. Known: compare, step, fast, fast-variants, memory, flops, kernel-cpu, kernel-loop, peak, mlnet, profile, automl, trial-speed, distributed, diagnostics, hessian, token");
+        Console.Error.WriteLine($"unknown benchmark '{what}'. Known: compare, step, fast, fast-variants, memory, flops, kernel-cpu, kernel-loop, peak, mlnet, profile, automl, trial-speed, distributed, diagnostics, hessian, token, eigen");
         return 2;
 }
 return 0;

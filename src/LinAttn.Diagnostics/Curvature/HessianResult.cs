@@ -1,9 +1,7 @@
-using MathNet.Numerics.LinearAlgebra;
-
 namespace LinAttn.Diagnostics;
 
-/// <summary>The Hessian ∇²f(θ) of a loss on a batch, with its diagonal, its eigenvalues (computed on first use by a
-/// dense symmetric eigen-decomposition, MathNet.Numerics) and robust condition numbers.</summary>
+/// <summary>The Hessian ∇²f(θ) of a loss on a batch, with its diagonal, its eigenvalues (computed on first use, without
+/// eigenvectors: <see cref="SymmetricEigenvalues"/>) and robust condition numbers.</summary>
 public sealed class HessianResult
 {
     private readonly double[] _matrix;
@@ -38,7 +36,8 @@ public sealed class HessianResult
     /// <summary>Entry (row, column).</summary>
     public double this[int row, int column] => _matrix[row * ParameterCount + column];
 
-    /// <summary>The eigenvalues λ_1 ≤ … ≤ λ_P, ascending (symmetric eigen-decomposition, O(P³) on first use).</summary>
+    /// <summary>The eigenvalues λ_1 ≤ … ≤ λ_P, ascending (Householder tridiagonalisation and QL, about P³ multiply-adds
+    /// on first use); all NaN when an entry of the matrix is not finite (a model on its way to divergence).</summary>
     public IReadOnlyList<double> Eigenvalues => _eigenvalues ??= ComputeEigenvalues();
 
     /// <summary>R_med under <paramref name="definition"/> (see <see cref="RobustConditionNumber"/>).</summary>
@@ -46,11 +45,7 @@ public sealed class HessianResult
         => RobustConditionNumber.Of(this, definition);
 
     private double[] ComputeEigenvalues()
-    {
-        int p = ParameterCount;
-        Matrix<double> m = Matrix<double>.Build.Dense(p, p, (r, c) => _matrix[r * p + c]);
-        double[] values = m.Evd(Symmetricity.Symmetric).EigenValues.Select(z => z.Real).ToArray();
-        Array.Sort(values);
-        return values;
-    }
+        => Array.TrueForAll(_matrix, double.IsFinite)
+            ? SymmetricEigenvalues.Compute(_matrix, ParameterCount)
+            : Enumerable.Repeat(double.NaN, ParameterCount).ToArray();
 }
