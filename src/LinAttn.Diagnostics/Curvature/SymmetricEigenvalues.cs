@@ -98,14 +98,14 @@ internal static class SymmetricEigenvalues
                 if (sweeps == MaximumSweepsPerValue)
                     throw new ArithmeticException($"the eigenvalue iteration did not converge after {MaximumSweepsPerValue} sweeps.");
                 double g = (d[l + 1] - d[l]) / (2 * e[l]);
-                double r = Hypot(g, 1);
+                double r = double.Hypot(g, 1);
                 g = d[m] - d[l] + e[l] / (g + (g >= 0 ? r : -r));   // d[m] − shift
                 double s = 1, c = 1, p = 0;
                 bool deflated = false;
                 for (int i = m - 1; i >= l; i--)
                 {
                     double f = s * e[i], b = c * e[i];
-                    r = Hypot(f, g);
+                    r = double.Hypot(f, g);
                     e[i + 1] = r;
                     if (r == 0)   // an exact zero on the way: the block splits at i + 1
                     {
@@ -128,15 +128,6 @@ internal static class SymmetricEigenvalues
                 e[m] = 0;
             }
         }
-    }
-
-    private static double Hypot(double x, double y)
-    {
-        double ax = Math.Abs(x), ay = Math.Abs(y);
-        if (ax < ay) (ax, ay) = (ay, ax);
-        if (ax == 0) return 0;
-        double ratio = ay / ax;
-        return ax * Math.Sqrt(1 + ratio * ratio);
     }
 
     private static double Dot(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
