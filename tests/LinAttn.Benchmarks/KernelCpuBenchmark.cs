@@ -33,11 +33,10 @@ internal static class KernelCpuBenchmark
         Report("110k normals (LaneRandom only)", () =>
         {
             var random = new LaneRandom(keys);
-            var all = new System.Numerics.Vector<int>(-1);
             var acc = System.Numerics.Vector<float>.Zero;
             for (int i = 0; i < 110_000 / (2 * lanes); i++)
             {
-                random.NextNormalPair(all, out var a, out var b);
+                random.NextNormalPair(out var a, out var b);
                 acc += a + b;
             }
             sink[0] = acc;
@@ -59,17 +58,23 @@ internal static class KernelCpuBenchmark
     }
 
     /// <summary>
-    /// Runs Restricted float32 loss + gradient on one moments batch of 1000 prompts (or, with <paramref name="sampling"/>,
-    /// draws moments batches of 1000 prompts), one thread, for the given time: a steady loop to attach <c>perf</c> to
-    /// (development aid; prints the time per call).
+    /// Runs, on one thread for the given time, one of: Restricted float32 loss + gradient on one moments batch
+    /// (<c>kernel</c>), drawing moments batches (<c>sampling</c>) or token batches (<c>tokens</c>), or whole training
+    /// steps on fresh moments batches (<c>step</c>: sampling, loss + gradient, clip, Adam); <paramref name="batchSize"/>
+    /// prompts per call. A steady loop
+    /// to attach <c>perf</c> to (development aid; prints the time per call).
     /// </summary>
-    public static void Loop(double seconds, bool sampling)
+    public static void Loop(double seconds, string what, int batchSize)
     {
+        if (what is not ("kernel" or "sampling" or "tokens" or "step"))
+            throw new ArgumentException($"kernel-loop runs kernel, sampling, tokens or step, not '{what}'.", nameof(what));
         RunSpec spec = PaperPresets.Get("setting1", OptimizerKind.Adam);
-        var moments = new SyntheticBatchSource(new PromptSampler(spec.Task), 1000, 0, 1, PromptSampling.Moments);
+        var moments = new SyntheticBatchSource(new PromptSampler(spec.Task), batchSize, 0, 1, PromptSampling.Moments);
+        var tokens = new SyntheticBatchSource(new PromptSampler(spec.Task), batchSize, 0, 1);
         PromptBatch drawn = moments.Next(0);
         double[] theta = LinearTransformer.InitialParameters(spec.Model, 0);
         var model = new FastModel(spec.Model, threads: 1);
+        var backend = new FastBackend(spec.Model, spec.Training.Optimizer, 1.0, theta, threads: 1);
         var gradient = new double[theta.Length];
         var clock = Stopwatch.StartNew();
         long calls = 0;
@@ -77,12 +82,18 @@ internal static class KernelCpuBenchmark
         {
             for (int i = 0; i < 100; i++)
             {
-                if (sampling) moments.Next((int)calls + i);
-                else model.LossAndGradient(theta, drawn, gradient);
+                int step = (int)calls + i;
+                switch (what)
+                {
+                    case "sampling": moments.Next(step); break;
+                    case "tokens": tokens.Next(step); break;
+                    case "step": backend.Step(moments.Next(step), 1e-4); break;
+                    default: model.LossAndGradient(theta, drawn, gradient); break;
+                }
             }
             calls += 100;
         }
-        Console.WriteLine($"{calls} calls in {clock.Elapsed.TotalSeconds:F1} s: {clock.Elapsed.TotalSeconds / calls * 1e6:F1} µs per call");
+        Console.WriteLine($"{what}, B = {batchSize}: {calls} calls in {clock.Elapsed.TotalSeconds:F1} s: {clock.Elapsed.TotalSeconds / calls * 1e6:F2} µs per call");
     }
 
     private static void Report(string name, Action action)

@@ -1,7 +1,7 @@
 using LinAttn.Benchmarks;
 
 // Timed harness (medians over repeats). Run alone on the machine:
-//   dotnet run -c Release --project tests/LinAttn.Benchmarks -- <compare|step|fast|fast-variants|memory|flops|kernel-cpu|kernel-loop [seconds] [kernel|sampling]|peak|mlnet [rows] [activation]|profile|automl [steps] [seeds]|trial-speed [steps]|distributed [all|overhead|throughput] [steps] [batch] [repeats]|diagnostics [threads] [fast]|hessian [threads] [rounds]|token [threads] [rounds]|eigen [repeats]>
+//   dotnet run -c Release --project tests/LinAttn.Benchmarks -- <compare|step|fast|fast-variants|memory|flops|kernel-cpu|kernel-loop [seconds] [kernel|sampling|tokens|step] [batch]|peak|products [k,...]|mlnet [rows] [activation]|profile|automl [steps] [seeds]|trial-speed [steps]|distributed [all|overhead|throughput] [steps] [batch] [repeats]|diagnostics [threads] [fast]|hessian [threads] [rounds]|token [threads] [rounds]|eigen [repeats]>
 string what = args.Length > 0 ? args[0] : "step";
 switch (what)
 {
@@ -28,12 +28,17 @@ switch (what)
         KernelCpuBenchmark.Run();
         break;
     case "kernel-loop":
-        // kernel-loop [seconds, default 10] [kernel|sampling]: Restricted loss + gradient on moments (or moments
-        // sampling), one thread, for perf
-        KernelCpuBenchmark.Loop(args.Length > 1 ? double.Parse(args[1]) : 10, args.Length > 2 && args[2] == "sampling");
+        // kernel-loop [seconds, default 10] [kernel|sampling|tokens|step, default kernel] [batch, default 1000]: Restricted
+        // loss + gradient on moments, moments or token sampling, or whole steps on moments; one thread, for perf
+        KernelCpuBenchmark.Loop(args.Length > 1 ? double.Parse(args[1]) : 10, args.Length > 2 ? args[2] : "kernel",
+            args.Length > 3 ? int.Parse(args[3]) : 1000);
         break;
     case "peak":
         PeakFlopsBenchmark.Run();
+        break;
+    case "products":
+        // products [k,k,...; default 5,6,20]: GFLOP/s of the k×k lane products, one thread
+        LaneProductBenchmark.Run((args.Length > 1 ? args[1] : "5,6,20").Split(',').Select(int.Parse).ToArray());
         break;
     case "mlnet":
         // mlnet [rows, default 100000] [identity|softmax|relu, default identity]
@@ -76,7 +81,7 @@ switch (what)
         TokenAttentionBenchmark.Run(args.Length > 1 ? int.Parse(args[1]) : 1, args.Length > 2 ? int.Parse(args[2]) : 7);
         break;
     default:
-        Console.Error.WriteLine($"unknown benchmark '{what}'. Known: compare, step, fast, fast-variants, memory, flops, kernel-cpu, kernel-loop, peak, mlnet, profile, automl, trial-speed, distributed, diagnostics, hessian, token, eigen");
+        Console.Error.WriteLine($"unknown benchmark '{what}'. Known: compare, step, fast, fast-variants, memory, flops, kernel-cpu, kernel-loop, peak, products, mlnet, profile, automl, trial-speed, distributed, diagnostics, hessian, token, eigen");
         return 2;
 }
 return 0;

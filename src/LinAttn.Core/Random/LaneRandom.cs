@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace LinAttn.Random;
 
@@ -39,12 +41,42 @@ internal struct LaneRandom
         high = Mix(_stateHigh);
     }
 
-    /// <summary>Bits [shift, shift + 24) of each lane's 64-bit value, as int lanes.</summary>
+    /// <summary>The next 64-bit value of every lane (no mask to apply).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<int> Bits24(Vector<ulong> low, Vector<ulong> high, int shift)
+    private void Next(out Vector<ulong> low, out Vector<ulong> high)
     {
-        var mask = new Vector<ulong>(0xFFFFFF);
-        return Vector.AsVectorInt32(Vector.Narrow(Vector.ShiftRightLogical(low, shift) & mask, Vector.ShiftRightLogical(high, shift) & mask));
+        _stateLow += new Vector<ulong>(Golden);
+        _stateHigh += new Vector<ulong>(Golden);
+        low = Mix(_stateLow);
+        high = Mix(_stateHigh);
+    }
+
+    /// <summary>Bits [40, 64) of each lane's 64-bit value, as int lanes (the shift leaves exactly those 24 bits).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<int> Top24(Vector<ulong> low, Vector<ulong> high)
+    {
+        if (Vector<byte>.Count == 32 && Avx512F.VL.IsSupported)
+        {
+            // The high 32-bit halves of the eight values in one two-source permute, then bits 8–31 of them.
+            Vector256<int> odd = Vector256.Create(1, 3, 5, 7, 9, 11, 13, 15);
+            Vector256<int> halves = Avx512F.VL.PermuteVar8x32x2(low.AsVector256().AsInt32(), odd, high.AsVector256().AsInt32());
+            return Vector256.ShiftRightLogical(halves, 8).AsVector();
+        }
+        return Vector.AsVectorInt32(Vector.Narrow(Vector.ShiftRightLogical(low, 40), Vector.ShiftRightLogical(high, 40)));
+    }
+
+    /// <summary>Bits [16, 40) of each lane's 64-bit value, as int lanes (the low 32 bits of value ≫ 16, masked to 24).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<int> Middle24(Vector<ulong> low, Vector<ulong> high)
+    {
+        Vector<ulong> shiftedLow = Vector.ShiftRightLogical(low, 16), shiftedHigh = Vector.ShiftRightLogical(high, 16);
+        if (Vector<byte>.Count == 32 && Avx512F.VL.IsSupported)
+        {
+            Vector256<int> even = Vector256.Create(0, 2, 4, 6, 8, 10, 12, 14);
+            Vector256<int> halves = Avx512F.VL.PermuteVar8x32x2(shiftedLow.AsVector256().AsInt32(), even, shiftedHigh.AsVector256().AsInt32());
+            return (halves & Vector256.Create(0xFFFFFF)).AsVector();
+        }
+        return Vector.AsVectorInt32(Vector.Narrow(shiftedLow, shiftedHigh)) & new Vector<int>(0xFFFFFF);
     }
 
     /// <summary>The top 24 bits of the next value per lane.</summary>
@@ -52,7 +84,7 @@ internal struct LaneRandom
     private Vector<int> Next24(Vector<int> active)
     {
         Next(active, out Vector<ulong> low, out Vector<ulong> high);
-        return Bits24(low, high, 40);
+        return Top24(low, high);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -81,23 +113,41 @@ internal struct LaneRandom
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void NextUniformPairNonZero(out Vector<float> first, out Vector<float> second)
     {
-        Next(new Vector<int>(-1), out Vector<ulong> low, out Vector<ulong> high);
-        first = Vector.ConvertToSingle(Bits24(low, high, 40) + Vector<int>.One) * new Vector<float>(Inverse24);
-        second = Vector.ConvertToSingle(Bits24(low, high, 16) + Vector<int>.One) * new Vector<float>(Inverse24);
+        Next(out Vector<ulong> low, out Vector<ulong> high);
+        first = Vector.ConvertToSingle(Top24(low, high) + Vector<int>.One) * new Vector<float>(Inverse24);
+        second = Vector.ConvertToSingle(Middle24(low, high) + Vector<int>.One) * new Vector<float>(Inverse24);
     }
 
     /// <summary>
-    /// Two independent N(0, 1) values per lane by Box–Muller (tails truncated at √(−2 ln 2⁻²⁴) ≈ 5.77). One 64-bit value
-    /// per lane supplies both uniforms: bits 40–63 (plus one) for the radius, bits 16–39 for the angle.
+    /// Two independent N(0, 1) values per lane by Box–Muller (tails truncated at √(−2 ln 2⁻²⁴) ≈ 5.77), advancing only
+    /// lanes in <paramref name="active"/>. One 64-bit value per lane supplies both uniforms: bits 40–63 (plus one) for
+    /// the radius, bits 16–39 for the angle.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void NextNormalPair(Vector<int> active, out Vector<float> first, out Vector<float> second)
     {
         Next(active, out Vector<ulong> low, out Vector<ulong> high);
-        Vector<float> u1 = Vector.ConvertToSingle(Bits24(low, high, 40) + Vector<int>.One) * new Vector<float>(Inverse24);
-        Vector<float> u2 = Vector.ConvertToSingle(Bits24(low, high, 16)) * new Vector<float>(Inverse24);
+        BoxMuller(low, high, out first, out second);
+    }
+
+    /// <summary><see cref="NextNormalPair(Vector{int}, out Vector{float}, out Vector{float})"/> for every lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void NextNormalPair(out Vector<float> first, out Vector<float> second)
+    {
+        Next(out Vector<ulong> low, out Vector<ulong> high);
+        BoxMuller(low, high, out first, out second);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void BoxMuller(Vector<ulong> low, Vector<ulong> high, out Vector<float> first, out Vector<float> second)
+    {
+        Vector<float> u1 = Vector.ConvertToSingle(Top24(low, high) + Vector<int>.One) * new Vector<float>(Inverse24);
+        // The angle 2πu₂ with u₂ = m·2⁻²⁴: quadrant m ≫ 22 and fraction (m mod 2²²)·2⁻²², both exact, as CosSinTurns(u₂)
+        // would split it.
+        Vector<int> m = Middle24(low, high);
+        Vector<float> fraction = Vector.ConvertToSingle(m & new Vector<int>(0x3FFFFF)) * new Vector<float>(1f / (1 << 22));
         Vector<float> radius = Vector.SquareRoot(VectorMath.Log(u1) * new Vector<float>(-2f));
-        VectorMath.CosSinTurns(u2, out Vector<float> cos, out Vector<float> sin);
+        VectorMath.CosSinQuarterTurns(Vector.ShiftRightLogical(m, 22), fraction, out Vector<float> cos, out Vector<float> sin);
         first = radius * cos;
         second = radius * sin;
     }

@@ -17,7 +17,7 @@ internal struct NormalQueue
             _hasSpare = false;
             return _spare;
         }
-        random.NextNormalPair(new Vector<int>(-1), out Vector<float> first, out _spare);
+        random.NextNormalPair(out Vector<float> first, out _spare);
         _hasSpare = true;
         return first;
     }

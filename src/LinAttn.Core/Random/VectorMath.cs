@@ -61,7 +61,15 @@ internal static class VectorMath
     {
         Vector<float> v = u * new Vector<float>(4f);
         Vector<float> quadrant = Vector.Floor(v);
-        Vector<float> phi = (v - quadrant) * new Vector<float>(1.57079633f);                              // [0, π/2)
+        CosSinQuarterTurns(Vector.ConvertToInt32(quadrant), v - quadrant, out cos, out sin);
+    }
+
+    /// <summary>cos θ and sin θ for θ = (q + f)·π/2, quadrant q in 0…3 and fraction f in [0, 1): what
+    /// <see cref="CosSinTurns"/> computes for u = (q + f)/4, for callers that have q and f already.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void CosSinQuarterTurns(Vector<int> quadrant, Vector<float> fraction, out Vector<float> cos, out Vector<float> sin)
+    {
+        Vector<float> phi = fraction * new Vector<float>(1.57079633f);                                    // [0, π/2)
         Vector<float> p2 = phi * phi;
         // sin φ = φ(1 − φ²/3! + φ⁴/5! − … − φ¹⁰/11!), cos φ = 1 − φ²/2! + … + φ¹²/12!
         Vector<float> s = new Vector<float>(-1f / 39916800);
@@ -77,14 +85,14 @@ internal static class VectorMath
         c = Vector.FusedMultiplyAdd(c, p2, new Vector<float>(1f / 24));
         c = Vector.FusedMultiplyAdd(c, p2, new Vector<float>(-0.5f));
         c = Vector.FusedMultiplyAdd(c, p2, Vector<float>.One);
-        // θ = qπ/2 + φ: q=0 (c, s); q=1 (−s, c); q=2 (−c, −s); q=3 (s, −c)
-        Vector<int> q = Vector.ConvertToInt32(quadrant);
-        Vector<int> odd = Vector.Equals(q & Vector<int>.One, Vector<int>.One);
+        // θ = qπ/2 + φ: q=0 (c, s); q=1 (−s, c); q=2 (−c, −s); q=3 (s, −c). Odd q swaps the two; the signs are sign-bit
+        // flips (what negation does): cos is negative for q = 1, 2 (bit 0 xor bit 1), sin for q = 2, 3 (bit 1).
+        Vector<int> odd = Vector.ShiftRightArithmetic(Vector.ShiftLeft(quadrant, 31), 31);
         Vector<float> cosAbs = Vector.ConditionalSelect(odd, s, c);
         Vector<float> sinAbs = Vector.ConditionalSelect(odd, c, s);
-        Vector<int> cosNegative = Vector.Equals(q, Vector<int>.One) | Vector.Equals(q, new Vector<int>(2));
-        Vector<int> sinNegative = Vector.GreaterThanOrEqual(q, new Vector<int>(2));
-        cos = Vector.ConditionalSelect(cosNegative, -cosAbs, cosAbs);
-        sin = Vector.ConditionalSelect(sinNegative, -sinAbs, sinAbs);
+        Vector<int> cosSign = Vector.ShiftLeft(quadrant ^ Vector.ShiftRightLogical(quadrant, 1), 31);
+        Vector<int> sinSign = Vector.ShiftLeft(Vector.ShiftRightLogical(quadrant, 1), 31);
+        cos = Vector.AsVectorSingle(Vector.AsVectorInt32(cosAbs) ^ cosSign);
+        sin = Vector.AsVectorSingle(Vector.AsVectorInt32(sinAbs) ^ sinSign);
     }
 }

@@ -51,6 +51,57 @@ public sealed class VectorSamplingTests
     }
 
     [Fact]
+    public void LaneUniformPairs_AreTheScalarStreamsBits()
+    {
+        // One 64-bit value per lane: bits 40–63 and 16–39, each plus one, times 2⁻²⁴ (exact in float).
+        int lanes = Vector<float>.Count;
+        ulong[] keys = Enumerable.Range(0, lanes).Select(j => CounterRandom.Key(5, 1, 8, (ulong)j)).ToArray();
+        var vector = new LaneRandom(keys);
+        var scalar = keys.Select(k => new CounterRandom(k)).ToArray();
+        for (int draw = 0; draw < 200; draw++)
+        {
+            vector.NextUniformPairNonZero(out Vector<float> first, out Vector<float> second);
+            for (int j = 0; j < lanes; j++)
+            {
+                ulong bits = scalar[j].NextUInt64();
+                Assert.Equal(((bits >> 40) + 1) / (double)(1 << 24), (double)first[j]);
+                Assert.Equal((((bits >> 16) & 0xFFFFFF) + 1) / (double)(1 << 24), (double)second[j]);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void LaneNormalPairs_AreBoxMullerOfTheScalarStreamsBits(bool masked)
+    {
+        // An independent double-precision Box–Muller on the same bits: radius from bits 40–63 (plus one), angle from
+        // bits 16–39. Lanes outside the mask must not advance.
+        int lanes = Vector<float>.Count;
+        ulong[] keys = Enumerable.Range(0, lanes).Select(j => CounterRandom.Key(9, 4, 2, (ulong)j)).ToArray();
+        var vector = new LaneRandom(keys);
+        var scalar = keys.Select(k => new CounterRandom(k)).ToArray();
+        var activeLanes = new int[lanes];
+        double worst = 0;
+        for (int draw = 0; draw < 2000; draw++)
+        {
+            for (int j = 0; j < lanes; j++) activeLanes[j] = !masked || (draw + j) % 3 != 0 ? -1 : 0;
+            Vector<float> first, second;
+            if (masked) vector.NextNormalPair(new Vector<int>(activeLanes), out first, out second);
+            else vector.NextNormalPair(out first, out second);
+            for (int j = 0; j < lanes; j++)
+            {
+                if (activeLanes[j] == 0) continue;
+                ulong bits = scalar[j].NextUInt64();
+                double radius = Math.Sqrt(-2 * Math.Log(((bits >> 40) + 1) / (double)(1 << 24)));
+                double angle = 2 * Math.PI * ((bits >> 16) & 0xFFFFFF) / (1 << 24);
+                worst = Math.Max(worst, Math.Max(Math.Abs(first[j] - radius * Math.Cos(angle)), Math.Abs(second[j] - radius * Math.Sin(angle))));
+            }
+        }
+        Assert.True(worst < 5e-6, $"largest difference {worst:E2}");
+    }
+
+    [Fact]
     public void Gaussian_Coordinates_PassChiSquare()
         => ChiSquare(new TaskOptions(), x => x[0], GaussianTests.NormalCdf);
 
