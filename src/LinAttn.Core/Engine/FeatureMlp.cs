@@ -90,14 +90,11 @@ internal sealed class FeatureMlp<TOps, TVec, T>
         for (int t = 0; t < tokenCount; t++)
         {
             tokens.Slice(t * k, d).CopyTo(x.Slice(t * d, d));
-            b1.CopyTo(hidden.Slice(t * h, h));
-            b2.CopyTo(features.Slice(t * k, d));
             features[t * k + d] = tokens[t * k + d];
         }
         // Each entry starts from its bias and adds the products in ascending order, as a per-token loop would.
-        Product(tokenCount, h, d, RowMajor(x, d), Transposed(w1, d), hidden, h, accumulate: true);           // W₁ x + b₁
-        for (int i = 0; i < hidden.Length; i++) hidden[i] = TOps.Max(hidden[i], TOps.Zero);
-        Product(tokenCount, d, h, RowMajor(hidden, h), Transposed(w2, h), features, k, accumulate: true);    // W₂ ReLU(·) + b₂
+        ProductFromBias(tokenCount, h, d, RowMajor(x, d), Transposed(w1, d), b1, hidden, h, relu: true);          // ReLU(W₁ x + b₁)
+        ProductFromBias(tokenCount, d, h, RowMajor(hidden, h), Transposed(w2, h), b2, features, k, relu: false);  // W₂ ReLU(·) + b₂
         if (!contextMasks.IsEmpty)
             for (int t = 0; t < n; t++)
                 for (int i = 0; i < k; i++) features[t * k + i] = TOps.Mul(features[t * k + i], contextMasks[t]);
@@ -138,6 +135,11 @@ internal sealed class FeatureMlp<TOps, TVec, T>
     // C (+)= A B over lane vectors (LaneStridedProduct): with accumulate each entry starts from C's value (a bias or a sum).
     private static void Product(int rows, int columns, int inner, StridedOperand<TVec> a, StridedOperand<TVec> b, Span<TVec> c, int cRow, bool accumulate)
         => LaneStridedProduct<TOps, TVec, T>.Multiply(rows, columns, inner, a, b, c, cRow, accumulate);
+
+    // C = A B + bias (each entry's sum starts from its column's bias), ReLU applied on the way out when asked.
+    private static void ProductFromBias(int rows, int columns, int inner, StridedOperand<TVec> a, StridedOperand<TVec> b, ReadOnlySpan<TVec> bias,
+        Span<TVec> c, int cRow, bool relu)
+        => LaneStridedProduct<TOps, TVec, T>.MultiplyFromBias(rows, columns, inner, a, b, bias, c, cRow, relu);
 
     private static StridedOperand<TVec> RowMajor(ReadOnlySpan<TVec> data, int width) => StridedOperand<TVec>.RowMajor(data, width);
 

@@ -24,7 +24,7 @@ internal readonly ref struct StridedOperand<TVec>(ReadOnlySpan<TVec> data, int r
 /// Rectangular products of small matrices whose entries are vectors of lanes (one prompt per lane), with operands
 /// addressed by strides: the token-level kernel's n×k, n×n and k×k products. Register-blocked: 2 rows × 4 columns of C
 /// are 8 independent FMA chains (per m, 2 loads of A and 4 of B feed 8 FMAs); each entry is summed by FMAs over m
-/// ascending from 0 (or from C's value), so the blocking never changes a result.
+/// ascending from 0 (or from C's value, or from a bias), so the blocking never changes a result.
 /// </summary>
 internal static class LaneStridedProduct<TOps, TVec, T>
     where TOps : struct, ISimdOps<TVec, T>
@@ -34,6 +34,23 @@ internal static class LaneStridedProduct<TOps, TVec, T>
     /// <summary>C(r, c) (+)= Σ_{m &lt; inner} A(r, m) B(m, c) for r &lt; rows, c &lt; columns; C is row-major with
     /// <paramref name="cRow"/> entries per row.</summary>
     public static void Multiply(int rows, int columns, int inner, StridedOperand<TVec> a, StridedOperand<TVec> b, Span<TVec> c, int cRow, bool accumulate)
+        => Product(rows, columns, inner, a, b, accumulate ? c : Span<TVec>.Empty, accumulate ? cRow : 0, accumulate, c, cRow, relu: false);
+
+    /// <summary>
+    /// C(r, c) = f(bias[c] + Σ_{m &lt; inner} A(r, m) B(m, c)) with f = max(·, 0) when <paramref name="relu"/>, else the
+    /// identity: the same values as copying the bias into every row of C, <see cref="Multiply"/> with accumulate and a
+    /// separate ReLU pass, without those passes over C.
+    /// </summary>
+    public static void MultiplyFromBias(int rows, int columns, int inner, StridedOperand<TVec> a, StridedOperand<TVec> b, ReadOnlySpan<TVec> bias,
+        Span<TVec> c, int cRow, bool relu)
+    {
+        Check(bias.Length, columns - 1, nameof(bias));
+        Product(rows, columns, inner, a, b, bias, 0, true, c, cRow, relu);
+    }
+
+    // Each entry of C starts from start[r·startRow + c] (or zero without a start) and is summed by FMAs over m ascending.
+    private static void Product(int rows, int columns, int inner, StridedOperand<TVec> a, StridedOperand<TVec> b, ReadOnlySpan<TVec> start, int startRow,
+        bool hasStart, Span<TVec> c, int cRow, bool relu)
     {
         if (rows <= 0 || columns <= 0) return;
         if (inner > 0)
@@ -45,36 +62,36 @@ internal static class LaneStridedProduct<TOps, TVec, T>
         ref TVec ra = ref MemoryMarshal.GetReference(a.Data);
         ref TVec rb = ref MemoryMarshal.GetReference(b.Data);
         ref TVec rc = ref MemoryMarshal.GetReference(c);
+        ref TVec rs = ref MemoryMarshal.GetReference(start);
         int r = 0;
         for (; r + 2 <= rows; r += 2)
         {
             int col = 0;
             for (; col + 4 <= columns; col += 4)
                 Block2x4(inner, ref Unsafe.Add(ref ra, r * a.Row), a.Row, a.Column, ref Unsafe.Add(ref rb, col * b.Column), b.Row, b.Column,
-                    ref Unsafe.Add(ref rc, r * cRow + col), cRow, accumulate);
+                    ref Unsafe.Add(ref rs, r * startRow + col), startRow, hasStart, ref Unsafe.Add(ref rc, r * cRow + col), cRow, relu);
             for (; col < columns; col++)
                 Block2x1(inner, ref Unsafe.Add(ref ra, r * a.Row), a.Row, a.Column, ref Unsafe.Add(ref rb, col * b.Column), b.Row,
-                    ref Unsafe.Add(ref rc, r * cRow + col), cRow, accumulate);
+                    ref Unsafe.Add(ref rs, r * startRow + col), startRow, hasStart, ref Unsafe.Add(ref rc, r * cRow + col), cRow, relu);
         }
         for (; r < rows; r++)
         {
             int col = 0;
             for (; col + 4 <= columns; col += 4)
                 Block1x4(inner, ref Unsafe.Add(ref ra, r * a.Row), a.Column, ref Unsafe.Add(ref rb, col * b.Column), b.Row, b.Column,
-                    ref Unsafe.Add(ref rc, r * cRow + col), accumulate);
+                    ref Unsafe.Add(ref rs, r * startRow + col), hasStart, ref Unsafe.Add(ref rc, r * cRow + col), relu);
             for (; col < columns; col++)
             {
                 ref TVec ap = ref Unsafe.Add(ref ra, r * a.Row);
                 ref TVec bp = ref Unsafe.Add(ref rb, col * b.Column);
-                ref TVec cp = ref Unsafe.Add(ref rc, r * cRow + col);
-                TVec x = accumulate ? cp : TOps.Zero;
+                TVec x = Start(ref Unsafe.Add(ref rs, r * startRow + col), 0, hasStart);
                 for (int m = 0; m < inner; m++)
                 {
                     x = TOps.MulAdd(ap, bp, x);
                     ap = ref Unsafe.Add(ref ap, a.Column);
                     bp = ref Unsafe.Add(ref bp, b.Row);
                 }
-                cp = x;
+                Unsafe.Add(ref rc, r * cRow + col) = Finish(x, relu);
             }
         }
     }
@@ -86,11 +103,13 @@ internal static class LaneStridedProduct<TOps, TVec, T>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Block2x4(int inner, ref TVec a0, int aRow, int aColumn, ref TVec b0, int bRow, int bColumn, ref TVec c0, int cRow, bool accumulate)
+    private static void Block2x4(int inner, ref TVec a0, int aRow, int aColumn, ref TVec b0, int bRow, int bColumn, ref TVec s0, int sRow, bool hasStart,
+        ref TVec c0, int cRow, bool relu)
     {
         ref TVec c1 = ref Unsafe.Add(ref c0, cRow);
-        TVec x0 = Start(ref c0, 0, accumulate), x1 = Start(ref c0, 1, accumulate), x2 = Start(ref c0, 2, accumulate), x3 = Start(ref c0, 3, accumulate);
-        TVec y0 = Start(ref c1, 0, accumulate), y1 = Start(ref c1, 1, accumulate), y2 = Start(ref c1, 2, accumulate), y3 = Start(ref c1, 3, accumulate);
+        ref TVec s1 = ref Unsafe.Add(ref s0, sRow);
+        TVec x0 = Start(ref s0, 0, hasStart), x1 = Start(ref s0, 1, hasStart), x2 = Start(ref s0, 2, hasStart), x3 = Start(ref s0, 3, hasStart);
+        TVec y0 = Start(ref s1, 0, hasStart), y1 = Start(ref s1, 1, hasStart), y2 = Start(ref s1, 2, hasStart), y3 = Start(ref s1, 3, hasStart);
         ref TVec a1 = ref Unsafe.Add(ref a0, aRow);
         int b2 = 2 * bColumn, b3 = 3 * bColumn;
         for (int m = 0; m < inner; m++)
@@ -105,14 +124,14 @@ internal static class LaneStridedProduct<TOps, TVec, T>
             a1 = ref Unsafe.Add(ref a1, aColumn);
             b0 = ref Unsafe.Add(ref b0, bRow);
         }
-        c0 = x0; Unsafe.Add(ref c0, 1) = x1; Unsafe.Add(ref c0, 2) = x2; Unsafe.Add(ref c0, 3) = x3;
-        c1 = y0; Unsafe.Add(ref c1, 1) = y1; Unsafe.Add(ref c1, 2) = y2; Unsafe.Add(ref c1, 3) = y3;
+        c0 = Finish(x0, relu); Unsafe.Add(ref c0, 1) = Finish(x1, relu); Unsafe.Add(ref c0, 2) = Finish(x2, relu); Unsafe.Add(ref c0, 3) = Finish(x3, relu);
+        c1 = Finish(y0, relu); Unsafe.Add(ref c1, 1) = Finish(y1, relu); Unsafe.Add(ref c1, 2) = Finish(y2, relu); Unsafe.Add(ref c1, 3) = Finish(y3, relu);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Block1x4(int inner, ref TVec a0, int aColumn, ref TVec b0, int bRow, int bColumn, ref TVec c0, bool accumulate)
+    private static void Block1x4(int inner, ref TVec a0, int aColumn, ref TVec b0, int bRow, int bColumn, ref TVec s0, bool hasStart, ref TVec c0, bool relu)
     {
-        TVec x0 = Start(ref c0, 0, accumulate), x1 = Start(ref c0, 1, accumulate), x2 = Start(ref c0, 2, accumulate), x3 = Start(ref c0, 3, accumulate);
+        TVec x0 = Start(ref s0, 0, hasStart), x1 = Start(ref s0, 1, hasStart), x2 = Start(ref s0, 2, hasStart), x3 = Start(ref s0, 3, hasStart);
         int b2 = 2 * bColumn, b3 = 3 * bColumn;
         for (int m = 0; m < inner; m++)
         {
@@ -124,14 +143,15 @@ internal static class LaneStridedProduct<TOps, TVec, T>
             a0 = ref Unsafe.Add(ref a0, aColumn);
             b0 = ref Unsafe.Add(ref b0, bRow);
         }
-        c0 = x0; Unsafe.Add(ref c0, 1) = x1; Unsafe.Add(ref c0, 2) = x2; Unsafe.Add(ref c0, 3) = x3;
+        c0 = Finish(x0, relu); Unsafe.Add(ref c0, 1) = Finish(x1, relu); Unsafe.Add(ref c0, 2) = Finish(x2, relu); Unsafe.Add(ref c0, 3) = Finish(x3, relu);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Block2x1(int inner, ref TVec a0, int aRow, int aColumn, ref TVec b0, int bRow, ref TVec c0, int cRow, bool accumulate)
+    private static void Block2x1(int inner, ref TVec a0, int aRow, int aColumn, ref TVec b0, int bRow, ref TVec s0, int sRow, bool hasStart,
+        ref TVec c0, int cRow, bool relu)
     {
         ref TVec c1 = ref Unsafe.Add(ref c0, cRow);
-        TVec x = Start(ref c0, 0, accumulate), y = Start(ref c1, 0, accumulate);
+        TVec x = Start(ref s0, 0, hasStart), y = Start(ref Unsafe.Add(ref s0, sRow), 0, hasStart);
         ref TVec a1 = ref Unsafe.Add(ref a0, aRow);
         for (int m = 0; m < inner; m++)
         {
@@ -142,10 +162,13 @@ internal static class LaneStridedProduct<TOps, TVec, T>
             a1 = ref Unsafe.Add(ref a1, aColumn);
             b0 = ref Unsafe.Add(ref b0, bRow);
         }
-        c0 = x;
-        c1 = y;
+        c0 = Finish(x, relu);
+        c1 = Finish(y, relu);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVec Start(ref TVec row, int j, bool accumulate) => accumulate ? Unsafe.Add(ref row, j) : TOps.Zero;
+    private static TVec Start(ref TVec row, int j, bool hasStart) => hasStart ? Unsafe.Add(ref row, j) : TOps.Zero;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVec Finish(TVec x, bool relu) => relu ? TOps.Max(x, TOps.Zero) : x;
 }

@@ -7,7 +7,8 @@ namespace LinAttn.Tests.Engine;
 /// <summary>
 /// <see cref="LaneStridedProduct{TOps, TVec, T}"/> against an independent per-lane reference: each entry of C must
 /// equal, bit for bit, FMAs over the inner index in ascending order from 0 or from C, whatever the shape (2×4 blocks,
-/// leftover rows and columns), the strides (either operand transposed) and the row stride of C.
+/// leftover rows and columns), the strides (either operand transposed) and the row stride of C; and from a bias, with
+/// or without ReLU on the way out.
 /// </summary>
 public sealed class LaneStridedProductTests
 {
@@ -63,6 +64,46 @@ public sealed class LaneStridedProductTests
                                     $"C[{r}, {col}] lane {lane} (Aᵀ {transposeA}, Bᵀ {transposeB}, accumulate {accumulate}): {c[r * cRow + col][lane]} vs {expected}");
                             }
                 }
+    }
+
+    [Theory]
+    [InlineData(21, 30, 5)]   // the feature MLP's ReLU(W₁ x + b₁)
+    [InlineData(21, 5, 30)]   // its W₂ h + b₂ (C's rows are tokens of k = 6)
+    [InlineData(3, 7, 4)]
+    [InlineData(2, 3, 0)]     // no inner terms: C is the bias (ReLU'd)
+    public void FromBias_EqualsBiasThenAscendingFmas_ThenReLU_BitForBit(int rows, int columns, int inner)
+    {
+        foreach (bool relu in new[] { false, true })
+        {
+            Vector256<float>[] a = RandomLanes(rows * inner, 4), b = RandomLanes(inner * columns, 5), bias = RandomLanes(columns, 6);
+            int cRow = columns + 1;
+            Vector256<float>[] c = RandomLanes(rows * cRow, 7), before = (Vector256<float>[])c.Clone();
+            LaneStridedProduct<Float256, Vector256<float>, float>.MultiplyFromBias(rows, columns, inner,
+                StridedOperand<Vector256<float>>.RowMajor(a, inner), StridedOperand<Vector256<float>>.Transposed(b, inner), bias, c, cRow, relu);
+            for (int r = 0; r < rows; r++)
+                for (int col = 0; col < cRow; col++)
+                    for (int lane = 0; lane < Lanes; lane++)
+                    {
+                        float expected = before[r * cRow + col][lane];
+                        if (col < columns)
+                        {
+                            float acc = bias[col][lane];
+                            for (int m = 0; m < inner; m++) acc = MathF.FusedMultiplyAdd(a[r * inner + m][lane], b[col * inner + m][lane], acc);
+                            expected = relu ? MathF.Max(acc, 0f) : acc;
+                        }
+                        Assert.True(expected == c[r * cRow + col][lane], $"C[{r}, {col}] lane {lane} (ReLU {relu}): {c[r * cRow + col][lane]} vs {expected}");
+                    }
+        }
+    }
+
+    [Fact]
+    public void ABiasShorterThanTheColumns_IsRefused()
+    {
+        var a = new Vector256<float>[6];
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => LaneStridedProduct<Float256, Vector256<float>, float>.MultiplyFromBias(
+            2, 3, 3, StridedOperand<Vector256<float>>.RowMajor(a, 3), StridedOperand<Vector256<float>>.RowMajor(new Vector256<float>[9], 3),
+            new Vector256<float>[2], new Vector256<float>[6], 3, relu: true));
+        Assert.Equal("bias", error.ParamName);
     }
 
     [Fact]
