@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace LinAttn.Random;
 
@@ -10,6 +11,7 @@ internal struct NormalQueue
     private bool _hasSpare;
 
     /// <summary>The next N(0, 1) value per lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector<float> Next(ref LaneRandom random)
     {
         if (_hasSpare)

@@ -151,8 +151,9 @@ public sealed partial class PromptSampler
     // χ²(ν) per lane for an integer ν ≥ 1: −2 ln of a product of ⌊ν/2⌋ uniforms on (0, 1] (Exp(1) sums to Gamma(ν/2, 2)),
     // plus N² for odd ν. After every four uniforms (product ≥ 2⁻⁹⁶, above float's smallest normal) the product's exponent
     // moves to an integer sum and its mantissa is kept, so one logarithm serves the whole product.
-    private static Vector<float> ChiSquare(ref LaneRandom random, ref NormalQueue normals, int degrees)
+    private static Vector<float> ChiSquare(ref LaneRandom stream, ref NormalQueue normals, int degrees)
     {
+        LaneRandom random = stream;      // a local copy the JIT can keep in registers through the loop
         Vector<float> product = Vector<float>.One;
         Vector<int> exponent = Vector<int>.Zero;
         int sinceNormalised = 0;
@@ -168,11 +169,12 @@ public sealed partial class PromptSampler
                 sinceNormalised = 0;
             }
         }
+        stream = random;
         Vector<float> log = Vector.FusedMultiplyAdd(Vector.ConvertToSingle(exponent), new Vector<float>(0.6931471805599453f), VectorMath.Log(product));
         Vector<float> result = log * new Vector<float>(-2f);
         if (degrees % 2 == 1)
         {
-            Vector<float> x = normals.Next(ref random);
+            Vector<float> x = normals.Next(ref stream);
             result = Vector.FusedMultiplyAdd(x, x, result);
         }
         return result;

@@ -181,7 +181,12 @@ public sealed partial class PromptSampler
     {
         TaskOptions task = Task;
         int d = task.Dimension;
-        for (int i = 0; i < d; i++) s.X[i] = normals.Next(ref random);
+        // Local copies the JIT can keep in registers through the loop.
+        LaneRandom stream = random;
+        NormalQueue queue = normals;
+        for (int i = 0; i < d; i++) s.X[i] = queue.Next(ref stream);
+        random = stream;
+        normals = queue;
         switch (task.Covariates)
         {
             case CovariateDistribution.Gaussian when _covarianceFactor.Length > 0:
