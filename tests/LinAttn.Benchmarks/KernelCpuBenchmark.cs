@@ -59,18 +59,20 @@ internal static class KernelCpuBenchmark
 
     /// <summary>
     /// Runs, on one thread for the given time, one of: Restricted float32 loss + gradient on one moments batch
-    /// (<c>kernel</c>), drawing moments batches (<c>sampling</c>) or token batches (<c>tokens</c>), or whole training
+    /// (<c>kernel</c>), drawing moments batches (<c>sampling</c>) or token batches (<c>tokens</c>; <c>gamma</c>: Setting
+    /// 3's Gamma-radius covariates), or whole training
     /// steps on fresh moments batches (<c>step</c>: sampling, loss + gradient, clip, Adam); <paramref name="batchSize"/>
     /// prompts per call. A steady loop
     /// to attach <c>perf</c> to (development aid; prints the time per call).
     /// </summary>
     public static void Loop(double seconds, string what, int batchSize)
     {
-        if (what is not ("kernel" or "sampling" or "tokens" or "step"))
-            throw new ArgumentException($"kernel-loop runs kernel, sampling, tokens or step, not '{what}'.", nameof(what));
+        if (what is not ("kernel" or "sampling" or "tokens" or "gamma" or "step"))
+            throw new ArgumentException($"kernel-loop runs kernel, sampling, tokens, gamma or step, not '{what}'.", nameof(what));
         RunSpec spec = PaperPresets.Get("setting1", OptimizerKind.Adam);
         var moments = new SyntheticBatchSource(new PromptSampler(spec.Task), batchSize, 0, 1, PromptSampling.Moments);
         var tokens = new SyntheticBatchSource(new PromptSampler(spec.Task), batchSize, 0, 1);
+        var gamma = new SyntheticBatchSource(new PromptSampler(PaperPresets.Get("setting3", OptimizerKind.Adam).Task), batchSize, 0, 1);
         PromptBatch drawn = moments.Next(0);
         double[] theta = LinearTransformer.InitialParameters(spec.Model, 0);
         var model = new FastModel(spec.Model, threads: 1);
@@ -87,6 +89,7 @@ internal static class KernelCpuBenchmark
                 {
                     case "sampling": moments.Next(step); break;
                     case "tokens": tokens.Next(step); break;
+                    case "gamma": gamma.Next(step); break;
                     case "step": backend.Step(moments.Next(step), 1e-4); break;
                     default: model.LossAndGradient(theta, drawn, gradient); break;
                 }

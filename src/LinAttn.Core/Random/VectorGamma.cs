@@ -8,8 +8,9 @@ namespace LinAttn.Random;
 /// </summary>
 internal static class VectorGamma
 {
-    public static Vector<float> Sample(ref LaneRandom random, float shape)
+    public static Vector<float> Sample(ref LaneRandom stream, float shape)
     {
+        LaneRandom random = stream;      // a local copy the JIT can keep in registers through the rejection loop
         float a = shape < 1 ? shape + 1 : shape;
         var d = new Vector<float>(a - 1f / 3f);
         var c = new Vector<float>(1f / MathF.Sqrt(9f * (a - 1f / 3f)));
@@ -36,6 +37,7 @@ internal static class VectorGamma
             Vector<float> u = random.NextUniformNonZero(new Vector<int>(-1));
             result *= VectorMath.ExpNonPositive(VectorMath.Log(u) * new Vector<float>(1f / shape));
         }
+        stream = random;
         return result;
     }
 }
