@@ -71,7 +71,7 @@ public sealed partial class PromptSampler
         var inBatch = new Vector<float>(s.Lanes);
 
         Vector<float> sigma = NoiseSigma(ref random, s);
-        for (int i = 0; i < d; i++) s.W[i] = normals.Next(ref random);
+        DrawNormals(ref random, ref normals, s.W.AsSpan(0, d));
         if (_inverseFactor.Length > 0) Transform(_inverseFactor, s.W, s.Features, d);
         DrawCovariate(ref random, ref normals, s);
         Vector<float> target = Label(s);
@@ -79,7 +79,7 @@ public sealed partial class PromptSampler
         Vector<float>[] a = s.Factor;                      // Bartlett factor, row-major m×m, lower triangle
         for (int i = 0; i < m; i++)
         {
-            for (int j = 0; j < i; j++) a[i * m + j] = normals.Next(ref random);
+            DrawNormals(ref random, ref normals, a.AsSpan(i * m, i));
             a[i * m + i] = Vector.SquareRoot(ChiSquare(ref random, ref normals, n - i));
         }
 

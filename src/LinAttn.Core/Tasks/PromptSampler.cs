@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using LinAttn.Internal;
 using LinAttn.Random;
 
@@ -136,7 +137,7 @@ public sealed partial class PromptSampler
         var inBatch = new Vector<float>(s.Lanes);     // zeroes lanes past the end of the batch
 
         Vector<float> sigma = NoiseSigma(ref random, s);
-        for (int i = 0; i < d; i++) s.W[i] = normals.Next(ref random);
+        DrawNormals(ref random, ref normals, s.W.AsSpan(0, d));
         if (_inverseFactor.Length > 0) Transform(_inverseFactor, s.W, s.Features, d);
 
         Span<float> tileData = soa.AsSpan(tile * entries * lanes, entries * lanes);
@@ -181,12 +182,7 @@ public sealed partial class PromptSampler
     {
         TaskOptions task = Task;
         int d = task.Dimension;
-        // Local copies the JIT can keep in registers through the loop.
-        LaneRandom stream = random;
-        NormalQueue queue = normals;
-        for (int i = 0; i < d; i++) s.X[i] = queue.Next(ref stream);
-        random = stream;
-        normals = queue;
+        DrawNormals(ref random, ref normals, s.X.AsSpan(0, d));
         switch (task.Covariates)
         {
             case CovariateDistribution.Gaussian when _covarianceFactor.Length > 0:
@@ -205,6 +201,18 @@ public sealed partial class PromptSampler
                 break;
             }
         }
+    }
+
+    // Fills `into` with the stream's next normals. The state is copied to locals for the loop, where the JIT keeps it in
+    // registers (through the ref parameters it would be loaded and stored at every draw).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void DrawNormals(ref LaneRandom random, ref NormalQueue normals, Span<Vector<float>> into)
+    {
+        LaneRandom stream = random;
+        NormalQueue queue = normals;
+        for (int i = 0; i < into.Length; i++) into[i] = queue.Next(ref stream);
+        random = stream;
+        normals = queue;
     }
 
     private Vector<float> Label(Scratch s)
