@@ -51,32 +51,46 @@ internal struct LaneRandom
         high = Mix(_stateHigh);
     }
 
-    /// <summary>Bits [40, 64) of each lane's 64-bit value, as int lanes (the shift leaves exactly those 24 bits).</summary>
+    /// <summary>Whether <see cref="Top24"/> and <see cref="Middle24"/> take the two-source permute (AVX-512VL with
+    /// 256-bit <see cref="Vector{T}"/>) rather than the portable narrowing; both give the same bits.</summary>
+    internal static bool UsesPermute => Vector<byte>.Count == 32 && Avx512F.VL.IsSupported;
+
+    /// <summary>Bits [40, 64) of each lane's 64-bit value, as int lanes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<int> Top24(Vector<ulong> low, Vector<ulong> high)
+    internal static Vector<int> Top24(Vector<ulong> low, Vector<ulong> high)
+        => UsesPermute ? Top24Permuted(low, high) : Top24Narrowed(low, high);
+
+    /// <summary>Bits [16, 40) of each lane's 64-bit value, as int lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector<int> Middle24(Vector<ulong> low, Vector<ulong> high)
+        => UsesPermute ? Middle24Permuted(low, high) : Middle24Narrowed(low, high);
+
+    // The shift leaves exactly the 24 bits; narrowing keeps the low 32 bits of each value.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector<int> Top24Narrowed(Vector<ulong> low, Vector<ulong> high)
+        => Vector.AsVectorInt32(Vector.Narrow(Vector.ShiftRightLogical(low, 40), Vector.ShiftRightLogical(high, 40)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector<int> Middle24Narrowed(Vector<ulong> low, Vector<ulong> high)
+        => Vector.AsVectorInt32(Vector.Narrow(Vector.ShiftRightLogical(low, 16), Vector.ShiftRightLogical(high, 16))) & new Vector<int>(0xFFFFFF);
+
+    // The high (Top) or low (Middle, after the 64-bit shift) 32-bit halves of the eight values in one two-source permute.
+    // Only valid when UsesPermute.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector<int> Top24Permuted(Vector<ulong> low, Vector<ulong> high)
     {
-        if (Vector<byte>.Count == 32 && Avx512F.VL.IsSupported)
-        {
-            // The high 32-bit halves of the eight values in one two-source permute, then bits 8–31 of them.
-            Vector256<int> odd = Vector256.Create(1, 3, 5, 7, 9, 11, 13, 15);
-            Vector256<int> halves = Avx512F.VL.PermuteVar8x32x2(low.AsVector256().AsInt32(), odd, high.AsVector256().AsInt32());
-            return Vector256.ShiftRightLogical(halves, 8).AsVector();
-        }
-        return Vector.AsVectorInt32(Vector.Narrow(Vector.ShiftRightLogical(low, 40), Vector.ShiftRightLogical(high, 40)));
+        Vector256<int> odd = Vector256.Create(1, 3, 5, 7, 9, 11, 13, 15);
+        Vector256<int> halves = Avx512F.VL.PermuteVar8x32x2(low.AsVector256().AsInt32(), odd, high.AsVector256().AsInt32());
+        return Vector256.ShiftRightLogical(halves, 8).AsVector();
     }
 
-    /// <summary>Bits [16, 40) of each lane's 64-bit value, as int lanes (the low 32 bits of value ≫ 16, masked to 24).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<int> Middle24(Vector<ulong> low, Vector<ulong> high)
+    internal static Vector<int> Middle24Permuted(Vector<ulong> low, Vector<ulong> high)
     {
-        Vector<ulong> shiftedLow = Vector.ShiftRightLogical(low, 16), shiftedHigh = Vector.ShiftRightLogical(high, 16);
-        if (Vector<byte>.Count == 32 && Avx512F.VL.IsSupported)
-        {
-            Vector256<int> even = Vector256.Create(0, 2, 4, 6, 8, 10, 12, 14);
-            Vector256<int> halves = Avx512F.VL.PermuteVar8x32x2(shiftedLow.AsVector256().AsInt32(), even, shiftedHigh.AsVector256().AsInt32());
-            return (halves & Vector256.Create(0xFFFFFF)).AsVector();
-        }
-        return Vector.AsVectorInt32(Vector.Narrow(shiftedLow, shiftedHigh)) & new Vector<int>(0xFFFFFF);
+        Vector256<int> even = Vector256.Create(0, 2, 4, 6, 8, 10, 12, 14);
+        Vector256<int> halves = Avx512F.VL.PermuteVar8x32x2(Vector.ShiftRightLogical(low, 16).AsVector256().AsInt32(), even,
+            Vector.ShiftRightLogical(high, 16).AsVector256().AsInt32());
+        return (halves & Vector256.Create(0xFFFFFF)).AsVector();
     }
 
     /// <summary>The top 24 bits of the next value per lane.</summary>
