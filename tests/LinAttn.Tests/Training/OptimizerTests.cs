@@ -24,6 +24,45 @@ public sealed class OptimizerTests : TorchTest
         new object[] { new OptimizerOptions { Kind = OptimizerKind.Adagrad, LearningRate = 0.1 } },
     };
 
+    /// <summary>
+    /// Adam updates whole vectors of parameters at a time; every element must still equal, bit for bit, the scalar
+    /// PyTorch-convention formula evaluated here operation by operation, for sizes that leave a scalar remainder and for
+    /// both weight-decay conventions.
+    /// </summary>
+    [Theory]
+    [InlineData(OptimizerKind.Adam, 0.0, 1)]
+    [InlineData(OptimizerKind.Adam, 0.0, 150)]
+    [InlineData(OptimizerKind.Adam, 0.1, 13)]
+    [InlineData(OptimizerKind.AdamW, 0.1, 151)]
+    public void Adam_EqualsTheScalarFormula_BitForBit(OptimizerKind kind, double weightDecay, int count)
+    {
+        var options = new OptimizerOptions { Kind = kind, LearningRate = 0.02, WeightDecay = weightDecay };
+        double b1 = options.Beta1, b2 = options.Beta2, eps = options.Epsilon, decay = options.EffectiveWeightDecay, lr = options.LearningRate;
+        var random = CounterRandom.For(8, 3);
+        var theta = new double[count];
+        random.FillGaussian(theta);
+        double[] expected = (double[])theta.Clone(), m = new double[count], v = new double[count];
+        IParameterOptimizer adam = ParameterOptimizers.Create(options, count);
+        var gradient = new double[count];
+        for (int t = 1; t <= 20; t++)
+        {
+            random.FillGaussian(gradient);
+            adam.Step(theta, gradient, lr);
+            double stepSize = lr / (1 - Math.Pow(b1, t)), root = Math.Sqrt(1 - Math.Pow(b2, t));
+            for (int i = 0; i < count; i++)
+            {
+                double g = gradient[i];
+                if (kind == OptimizerKind.AdamW) expected[i] = expected[i] * (1 - lr * decay);
+                else g = g + decay * expected[i];
+                m[i] = b1 * m[i] + (1 - b1) * g;
+                v[i] = b2 * v[i] + (1 - b2) * g * g;
+                expected[i] = expected[i] - stepSize * m[i] / (Math.Sqrt(v[i]) / root + eps);
+            }
+            for (int i = 0; i < count; i++)
+                Assert.True(expected[i] == theta[i], $"step {t}, parameter {i}: {theta[i]:R} vs {expected[i]:R}");
+        }
+    }
+
     /// <summary>Our managed optimizers against TorchSharp's (PyTorch's algorithms) on the same gradient sequence.</summary>
     [Theory]
     [MemberData(nameof(TorchComparable))]
