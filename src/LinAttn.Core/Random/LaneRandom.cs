@@ -156,8 +156,8 @@ internal struct LaneRandom
     private static void BoxMuller(Vector<ulong> low, Vector<ulong> high, out Vector<float> first, out Vector<float> second)
     {
         Vector<float> u1 = Vector.ConvertToSingle(Top24(low, high) + Vector<int>.One) * new Vector<float>(Inverse24);
-        // The angle 2πu₂ with u₂ = m·2⁻²⁴: quadrant m ≫ 22 and fraction (m mod 2²²)·2⁻²², both exact, as CosSinTurns(u₂)
-        // would split it.
+        // The angle 2πu₂ with u₂ = m·2⁻²⁴: quadrant m ≫ 22 and fraction (m mod 2²²)·2⁻²², both exact (what ⌊4u₂⌋ and
+        // 4u₂ − ⌊4u₂⌋ give in float).
         Vector<int> m = Middle24(low, high);
         Vector<float> fraction = Vector.ConvertToSingle(m & new Vector<int>(0x3FFFFF)) * new Vector<float>(1f / (1 << 22));
         Vector<float> radius = Vector.SquareRoot(VectorMath.Log(u1) * new Vector<float>(-2f));

@@ -55,17 +55,8 @@ internal static class VectorMath
         return Vector.ConditionalSelect(valid, p * scale, Vector<float>.Zero);
     }
 
-    /// <summary>cos(2πu) and sin(2πu) for u in [0, 1).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void CosSinTurns(Vector<float> u, out Vector<float> cos, out Vector<float> sin)
-    {
-        Vector<float> v = u * new Vector<float>(4f);
-        Vector<float> quadrant = Vector.Floor(v);
-        CosSinQuarterTurns(Vector.ConvertToInt32(quadrant), v - quadrant, out cos, out sin);
-    }
-
-    /// <summary>cos θ and sin θ for θ = (q + f)·π/2, quadrant q in 0…3 and fraction f in [0, 1): what
-    /// <see cref="CosSinTurns"/> computes for u = (q + f)/4, for callers that have q and f already.</summary>
+    /// <summary>cos θ and sin θ for θ = (q + f)·π/2, quadrant q in 0…3 and fraction f in [0, 1): the angle 2πu for
+    /// u = (q + f)/4, split by the caller (Box–Muller takes q and f straight from the integer bits of u).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void CosSinQuarterTurns(Vector<int> quadrant, Vector<float> fraction, out Vector<float> cos, out Vector<float> sin)
     {

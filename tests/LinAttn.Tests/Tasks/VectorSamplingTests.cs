@@ -20,7 +20,9 @@ public sealed class VectorSamplingTests
             var x = new Vector<float>(values);
             Vector<float> log = VectorMath.Log(x);
             Vector<float> exp = VectorMath.ExpNonPositive(x * new Vector<float>(-80f));
-            VectorMath.CosSinTurns(new Vector<float>(values.Select(v => v % 1f).ToArray()), out var cos, out var sin);
+            // The angle 2πu split as the callers do: quadrant ⌊4u⌋ and fraction 4u − ⌊4u⌋.
+            Vector<float> turns = new Vector<float>(values.Select(v => v % 1f).ToArray()) * new Vector<float>(4f), quadrant = Vector.Floor(turns);
+            VectorMath.CosSinQuarterTurns(Vector.ConvertToInt32(quadrant), turns - quadrant, out var cos, out var sin);
             for (int j = 0; j < lanes; j++)
             {
                 double u = values[j];
@@ -35,13 +37,18 @@ public sealed class VectorSamplingTests
         Assert.True(worstTrig < 1e-6, $"trig {worstTrig:E2}");
     }
 
+    // Lane j of the vector stream and scalar stream j start from the same key (seed, purpose, index, j).
+    private static (LaneRandom Vector, CounterRandom[] Scalar) Streams(ulong seed, ulong purpose, ulong index)
+    {
+        ulong[] keys = Enumerable.Range(0, Vector<float>.Count).Select(j => CounterRandom.Key(seed, purpose, index, (ulong)j)).ToArray();
+        return (new LaneRandom(keys), keys.Select(k => new CounterRandom(k)).ToArray());
+    }
+
     [Fact]
     public void LaneStreams_AreTheScalarCounterStreams()
     {
         int lanes = Vector<float>.Count;
-        ulong[] keys = Enumerable.Range(0, lanes).Select(j => CounterRandom.Key(7, 2, 3, (ulong)j)).ToArray();
-        var vector = new LaneRandom(keys);
-        var scalar = keys.Select(k => new CounterRandom(k)).ToArray();
+        var (vector, scalar) = Streams(7, 2, 3);
         for (int draw = 0; draw < 100; draw++)
         {
             Vector<float> u = vector.NextUniform();
@@ -55,9 +62,7 @@ public sealed class VectorSamplingTests
     {
         // One 64-bit value per lane: bits 40–63 and 16–39, each plus one, times 2⁻²⁴ (exact in float).
         int lanes = Vector<float>.Count;
-        ulong[] keys = Enumerable.Range(0, lanes).Select(j => CounterRandom.Key(5, 1, 8, (ulong)j)).ToArray();
-        var vector = new LaneRandom(keys);
-        var scalar = keys.Select(k => new CounterRandom(k)).ToArray();
+        var (vector, scalar) = Streams(5, 1, 8);
         for (int draw = 0; draw < 200; draw++)
         {
             vector.NextUniformPairNonZero(out Vector<float> first, out Vector<float> second);
@@ -105,9 +110,7 @@ public sealed class VectorSamplingTests
         // An independent double-precision Box–Muller on the same bits: radius from bits 40–63 (plus one), angle from
         // bits 16–39. Lanes outside the mask must not advance.
         int lanes = Vector<float>.Count;
-        ulong[] keys = Enumerable.Range(0, lanes).Select(j => CounterRandom.Key(9, 4, 2, (ulong)j)).ToArray();
-        var vector = new LaneRandom(keys);
-        var scalar = keys.Select(k => new CounterRandom(k)).ToArray();
+        var (vector, scalar) = Streams(9, 4, 2);
         var activeLanes = new int[lanes];
         double worst = 0;
         for (int draw = 0; draw < 2000; draw++)
