@@ -27,6 +27,8 @@ internal static class KernelCpuBenchmark
         Report("sample 1000 prompts as moments, reused buffers", () => moments.Next((int)step++));
         var heavyTailed = new SyntheticBatchSource(new PromptSampler(PaperPresets.Get("setting3", OptimizerKind.Adam).Task), 1000, 0, 1);
         Report("sample 1000 prompts, Setting 3 (Gamma covariates), reused buffers", () => heavyTailed.Next((int)step++));
+        var nonlinear = new SyntheticBatchSource(new PromptSampler(NonlinearTask), 1000, 0, 1);
+        Report("sample 1000 prompts, nonlinear target φ, reused buffers", () => nonlinear.Next((int)step++));
         int lanes = System.Numerics.Vector<float>.Count;
         var keys = Enumerable.Range(0, lanes).Select(i => (ulong)i * 977).ToArray();
         var sink = new System.Numerics.Vector<float>[1];
@@ -57,22 +59,26 @@ internal static class KernelCpuBenchmark
         }
     }
 
+    // The nonlinear figure's task: y = ⟨w*, φ(x)⟩ with the fixed random ReLU map φ (5 → 10 → 5).
+    private static TaskOptions NonlinearTask => new() { Target = TargetFunction.RandomReluFeatures };
+
     /// <summary>
     /// Runs, on one thread for the given time, one of: Restricted float32 loss + gradient on one moments batch
     /// (<c>kernel</c>), drawing moments batches (<c>sampling</c>) or token batches (<c>tokens</c>; <c>gamma</c>: Setting
-    /// 3's Gamma-radius covariates), or whole training
+    /// 3's Gamma-radius covariates; <c>nonlinear</c>: the nonlinear figure's target φ), or whole training
     /// steps on fresh moments batches (<c>step</c>: sampling, loss + gradient, clip, Adam); <paramref name="batchSize"/>
     /// prompts per call. A steady loop
     /// to attach <c>perf</c> to (development aid; prints the time per call).
     /// </summary>
     public static void Loop(double seconds, string what, int batchSize)
     {
-        if (what is not ("kernel" or "sampling" or "tokens" or "gamma" or "step"))
-            throw new ArgumentException($"kernel-loop runs kernel, sampling, tokens, gamma or step, not '{what}'.", nameof(what));
+        if (what is not ("kernel" or "sampling" or "tokens" or "gamma" or "nonlinear" or "step"))
+            throw new ArgumentException($"kernel-loop runs kernel, sampling, tokens, gamma, nonlinear or step, not '{what}'.", nameof(what));
         RunSpec spec = PaperPresets.Get("setting1", OptimizerKind.Adam);
         var moments = new SyntheticBatchSource(new PromptSampler(spec.Task), batchSize, 0, 1, PromptSampling.Moments);
         var tokens = new SyntheticBatchSource(new PromptSampler(spec.Task), batchSize, 0, 1);
         var gamma = new SyntheticBatchSource(new PromptSampler(PaperPresets.Get("setting3", OptimizerKind.Adam).Task), batchSize, 0, 1);
+        var nonlinear = new SyntheticBatchSource(new PromptSampler(NonlinearTask), batchSize, 0, 1);
         PromptBatch drawn = moments.Next(0);
         double[] theta = LinearTransformer.InitialParameters(spec.Model, 0);
         var model = new FastModel(spec.Model, threads: 1);
@@ -90,6 +96,7 @@ internal static class KernelCpuBenchmark
                     case "sampling": moments.Next(step); break;
                     case "tokens": tokens.Next(step); break;
                     case "gamma": gamma.Next(step); break;
+                    case "nonlinear": nonlinear.Next(step); break;
                     case "step": backend.Step(moments.Next(step), 1e-4); break;
                     default: model.LossAndGradient(theta, drawn, gradient); break;
                 }

@@ -1,7 +1,7 @@
 using LinAttn.Benchmarks;
 
 // Timed harness (medians over repeats). Run alone on the machine:
-//   dotnet run -c Release --project tests/LinAttn.Benchmarks -- <compare|step|fast|fast-variants|memory|flops|kernel-cpu|kernel-loop [seconds] [kernel|sampling|tokens|gamma|step] [batch]|peak|products [k,...]|mlnet [rows] [activation]|profile|automl [steps] [seeds]|trial-speed [steps]|distributed [all|overhead|throughput] [steps] [batch] [repeats]|diagnostics [threads] [fast]|hessian [threads] [rounds]|token [threads] [rounds]|eigen [repeats]>
+//   dotnet run -c Release --project tests/LinAttn.Benchmarks -- <compare|step|fast|fast-variants|memory|flops|kernel-cpu|kernel-loop [seconds] [kernel|sampling|tokens|gamma|nonlinear|step] [batch]|peak|products [k,...]|mlnet [rows] [activation]|profile|automl [steps] [seeds]|trial-speed [steps]|distributed [all|overhead|throughput] [steps] [batch] [repeats]|diagnostics [threads] [fast]|hessian [threads] [rounds]|token [threads] [rounds]|eigen [repeats]>
 string what = args.Length > 0 ? args[0] : "step";
 switch (what)
 {
@@ -28,8 +28,8 @@ switch (what)
         KernelCpuBenchmark.Run();
         break;
     case "kernel-loop":
-        // kernel-loop [seconds, default 10] [kernel|sampling|tokens|gamma|step, default kernel] [batch, default 1000]: Restricted
-        // loss + gradient on moments, moments or token sampling (gamma: Setting 3's), or whole steps on moments; one thread, for perf
+        // kernel-loop [seconds, default 10] [kernel|sampling|tokens|gamma|nonlinear|step, default kernel] [batch, default 1000]: Restricted
+        // loss + gradient on moments, moments or token sampling (gamma: Setting 3's; nonlinear: the nonlinear figure's φ target), or whole steps on moments; one thread, for perf
         KernelCpuBenchmark.Loop(args.Length > 1 ? double.Parse(args[1]) : 10, args.Length > 2 ? args[2] : "kernel",
             args.Length > 3 ? int.Parse(args[3]) : 1000);
         break;
