@@ -37,7 +37,7 @@ internal static class LaneStridedProduct<TOps, TVec, T>
         => Product(rows, columns, inner, a, b, accumulate ? c : Span<TVec>.Empty, accumulate ? cRow : 0, accumulate, c, cRow, relu: false);
 
     /// <summary>
-    /// C(r, c) = f(bias[c] + Σ_{m &lt; inner} A(r, m) B(m, c)) with f = max(·, 0) when <paramref name="relu"/>, else the
+    /// C(r, c) = f(bias[c] + Σ_{m &lt; inner} A(r, m) B(m, c)) with f = the ReLU (ISimdOps.Relu) when <paramref name="relu"/>, else the
     /// identity: the same values as copying the bias into every row of C, <see cref="Multiply"/> with accumulate and a
     /// separate ReLU pass, without those passes over C.
     /// </summary>
@@ -110,19 +110,19 @@ internal static class LaneStridedProduct<TOps, TVec, T>
         ref TVec s1 = ref Unsafe.Add(ref s0, sRow);
         TVec x0 = Start(ref s0, 0, hasStart), x1 = Start(ref s0, 1, hasStart), x2 = Start(ref s0, 2, hasStart), x3 = Start(ref s0, 3, hasStart);
         TVec y0 = Start(ref s1, 0, hasStart), y1 = Start(ref s1, 1, hasStart), y2 = Start(ref s1, 2, hasStart), y3 = Start(ref s1, 3, hasStart);
-        ref TVec a1 = ref Unsafe.Add(ref a0, aRow);
-        int b2 = 2 * bColumn, b3 = 3 * bColumn;
+        // Byte offsets computed once: as element counts the JIT re-widened and re-scaled them at every load.
+        nint size = Unsafe.SizeOf<TVec>();
+        nint a1 = aRow * size, b1 = bColumn * size, b2 = 2 * b1, b3 = 3 * b1, aStep = aColumn * size, bStep = bRow * size;
         for (int m = 0; m < inner; m++)
         {
-            TVec p = a0, q = a1;
-            TVec v0 = b0, v1 = Unsafe.Add(ref b0, bColumn), v2 = Unsafe.Add(ref b0, b2), v3 = Unsafe.Add(ref b0, b3);
+            TVec p = a0, q = Unsafe.AddByteOffset(ref a0, a1);
+            TVec v0 = b0, v1 = Unsafe.AddByteOffset(ref b0, b1), v2 = Unsafe.AddByteOffset(ref b0, b2), v3 = Unsafe.AddByteOffset(ref b0, b3);
             x0 = TOps.MulAdd(p, v0, x0); y0 = TOps.MulAdd(q, v0, y0);
             x1 = TOps.MulAdd(p, v1, x1); y1 = TOps.MulAdd(q, v1, y1);
             x2 = TOps.MulAdd(p, v2, x2); y2 = TOps.MulAdd(q, v2, y2);
             x3 = TOps.MulAdd(p, v3, x3); y3 = TOps.MulAdd(q, v3, y3);
-            a0 = ref Unsafe.Add(ref a0, aColumn);
-            a1 = ref Unsafe.Add(ref a1, aColumn);
-            b0 = ref Unsafe.Add(ref b0, bRow);
+            a0 = ref Unsafe.AddByteOffset(ref a0, aStep);
+            b0 = ref Unsafe.AddByteOffset(ref b0, bStep);
         }
         c0 = Finish(x0, relu); Unsafe.Add(ref c0, 1) = Finish(x1, relu); Unsafe.Add(ref c0, 2) = Finish(x2, relu); Unsafe.Add(ref c0, 3) = Finish(x3, relu);
         c1 = Finish(y0, relu); Unsafe.Add(ref c1, 1) = Finish(y1, relu); Unsafe.Add(ref c1, 2) = Finish(y2, relu); Unsafe.Add(ref c1, 3) = Finish(y3, relu);
@@ -132,16 +132,17 @@ internal static class LaneStridedProduct<TOps, TVec, T>
     private static void Block1x4(int inner, ref TVec a0, int aColumn, ref TVec b0, int bRow, int bColumn, ref TVec s0, bool hasStart, ref TVec c0, bool relu)
     {
         TVec x0 = Start(ref s0, 0, hasStart), x1 = Start(ref s0, 1, hasStart), x2 = Start(ref s0, 2, hasStart), x3 = Start(ref s0, 3, hasStart);
-        int b2 = 2 * bColumn, b3 = 3 * bColumn;
+        nint size = Unsafe.SizeOf<TVec>();
+        nint b1 = bColumn * size, b2 = 2 * b1, b3 = 3 * b1, aStep = aColumn * size, bStep = bRow * size;
         for (int m = 0; m < inner; m++)
         {
             TVec p = a0;
             x0 = TOps.MulAdd(p, b0, x0);
-            x1 = TOps.MulAdd(p, Unsafe.Add(ref b0, bColumn), x1);
-            x2 = TOps.MulAdd(p, Unsafe.Add(ref b0, b2), x2);
-            x3 = TOps.MulAdd(p, Unsafe.Add(ref b0, b3), x3);
-            a0 = ref Unsafe.Add(ref a0, aColumn);
-            b0 = ref Unsafe.Add(ref b0, bRow);
+            x1 = TOps.MulAdd(p, Unsafe.AddByteOffset(ref b0, b1), x1);
+            x2 = TOps.MulAdd(p, Unsafe.AddByteOffset(ref b0, b2), x2);
+            x3 = TOps.MulAdd(p, Unsafe.AddByteOffset(ref b0, b3), x3);
+            a0 = ref Unsafe.AddByteOffset(ref a0, aStep);
+            b0 = ref Unsafe.AddByteOffset(ref b0, bStep);
         }
         c0 = Finish(x0, relu); Unsafe.Add(ref c0, 1) = Finish(x1, relu); Unsafe.Add(ref c0, 2) = Finish(x2, relu); Unsafe.Add(ref c0, 3) = Finish(x3, relu);
     }
@@ -152,15 +153,15 @@ internal static class LaneStridedProduct<TOps, TVec, T>
     {
         ref TVec c1 = ref Unsafe.Add(ref c0, cRow);
         TVec x = Start(ref s0, 0, hasStart), y = Start(ref Unsafe.Add(ref s0, sRow), 0, hasStart);
-        ref TVec a1 = ref Unsafe.Add(ref a0, aRow);
+        nint size = Unsafe.SizeOf<TVec>();
+        nint a1 = aRow * size, aStep = aColumn * size, bStep = bRow * size;
         for (int m = 0; m < inner; m++)
         {
             TVec v = b0;
             x = TOps.MulAdd(a0, v, x);
-            y = TOps.MulAdd(a1, v, y);
-            a0 = ref Unsafe.Add(ref a0, aColumn);
-            a1 = ref Unsafe.Add(ref a1, aColumn);
-            b0 = ref Unsafe.Add(ref b0, bRow);
+            y = TOps.MulAdd(Unsafe.AddByteOffset(ref a0, a1), v, y);
+            a0 = ref Unsafe.AddByteOffset(ref a0, aStep);
+            b0 = ref Unsafe.AddByteOffset(ref b0, bStep);
         }
         c0 = Finish(x, relu);
         c1 = Finish(y, relu);
@@ -170,5 +171,5 @@ internal static class LaneStridedProduct<TOps, TVec, T>
     private static TVec Start(ref TVec row, int j, bool hasStart) => hasStart ? Unsafe.Add(ref row, j) : TOps.Zero;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVec Finish(TVec x, bool relu) => relu ? TOps.Max(x, TOps.Zero) : x;
+    private static TVec Finish(TVec x, bool relu) => relu ? TOps.Relu(x) : x;
 }

@@ -97,7 +97,7 @@ internal sealed class TokenAttentionKernel<TOps, TVec, T> : FullMatrixKernel<TOp
                     Span<TVec> a = att.Slice(j * tokens, tokens);
                     if (_softmax) Softmax(a, mask, n);
                     else
-                        for (int i = 0; i < n; i++) a[i] = TOps.WherePositive(mask[i], TOps.Max(a[i], TOps.Zero));
+                        for (int i = 0; i < n; i++) a[i] = TOps.WherePositive(mask[i], TOps.Relu(a[i]));
                 }
                 Product(rows, k, n, RowMajor(att[(first * tokens)..], tokens), RowMajor(v, k), u[(first * k)..], k, false);   // Σ_i a_ji V_i
                 for (int e = first * k; e < layerSize; e++) next[e] = TOps.MulAdd(u[e], block.InverseCount, next[e]);

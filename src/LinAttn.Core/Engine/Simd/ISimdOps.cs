@@ -31,8 +31,15 @@ internal interface ISimdOps<TVec, T>
     /// <summary>eˣ lane by lane for x ≤ 0 (the max-subtracted softmax scores of the token-level kernel); see <see cref="VectorExp"/>.</summary>
     static abstract TVec ExpNonPositive(TVec x);
 
-    /// <summary>Lane-wise maximum (the ReLU is Max(x, 0)).</summary>
+    /// <summary>Lane-wise maximum (IEEE: NaN if either is NaN, +0 above −0).</summary>
     static abstract TVec Max(TVec a, TVec b);
+
+    /// <summary>
+    /// ReLU lane by lane: 0 where x &lt; 0, else x, so NaN stays NaN (a diverging run stays visible) and −0 stays −0 —
+    /// the one input where it differs from Max(x, 0). On x86 this is a single <c>vmaxps 0, x</c> (which returns its
+    /// second operand when unordered or both zero), where <see cref="Max"/>'s IEEE semantics cost four more instructions.
+    /// </summary>
+    static abstract TVec Relu(TVec x);
 
     /// <summary><paramref name="value"/> where <paramref name="condition"/> &gt; 0, else 0, lane by lane.</summary>
     static abstract TVec WherePositive(TVec condition, TVec value);
