@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using LinAttn.Engine.Simd;
 
 namespace LinAttn.Engine;
@@ -120,9 +122,15 @@ internal sealed class FeatureMlp<TOps, TVec, T>
             for (int i = 0; i < d; i++) gb2[i] = TOps.Add(gb2[i], g[t * d + i]);
         Product(d, h, tokenCount, Transposed(g, d), RowMajor(hidden, h), gw2, h, accumulate: true);   // W̄₂ += Σ_t g_t h_tᵀ
         Product(tokenCount, h, d, RowMajor(g, d), RowMajor(w2, h), hBar, h, accumulate: false);                          // h̄_t = W₂ᵀ g_t
-        for (int i = 0; i < hBar.Length; i++) hBar[i] = TOps.WherePositive(hidden[i], hBar[i]);         // ReLU′: 1 where the pre-activation was > 0
+        // ReLU′ (1 where the pre-activation was > 0) and b̄₁ += Σ_t h̄_t in one pass, tokens in ascending order.
+        ref TVec hb = ref MemoryMarshal.GetReference(hBar), hd = ref MemoryMarshal.GetReference(hidden), b1 = ref MemoryMarshal.GetReference(gb1);
         for (int t = 0; t < tokenCount; t++)
-            for (int j = 0; j < h; j++) gb1[j] = TOps.Add(gb1[j], hBar[t * h + j]);
+            for (int j = 0; j < h; j++)
+            {
+                ref TVec entry = ref Unsafe.Add(ref hb, t * h + j);
+                entry = TOps.WherePositive(Unsafe.Add(ref hd, t * h + j), entry);
+                Unsafe.Add(ref b1, j) = TOps.Add(Unsafe.Add(ref b1, j), entry);
+            }
         Product(h, d, tokenCount, Transposed(hBar, h), RowMajor(x, d), gw1, d, accumulate: true);     // W̄₁ += Σ_t h̄_t x_tᵀ
     }
 

@@ -49,8 +49,23 @@ internal static class LaneStridedProduct<TOps, TVec, T>
     }
 
     // Each entry of C starts from start[r·startRow + c] (or zero without a start) and is summed by FMAs over m ascending.
+    // The start and the ReLU become type parameters, so the blocks carry no per-entry branch on them.
     private static void Product(int rows, int columns, int inner, StridedOperand<TVec> a, StridedOperand<TVec> b, ReadOnlySpan<TVec> start, int startRow,
         bool hasStart, Span<TVec> c, int cRow, bool relu)
+    {
+        if (hasStart)
+        {
+            if (relu) Product<AddTo, ReluOnStore>(rows, columns, inner, a, b, start, startRow, c, cRow);
+            else Product<AddTo, StoreAsIs>(rows, columns, inner, a, b, start, startRow, c, cRow);
+        }
+        else if (relu) Product<Overwrite, ReluOnStore>(rows, columns, inner, a, b, start, startRow, c, cRow);
+        else Product<Overwrite, StoreAsIs>(rows, columns, inner, a, b, start, startRow, c, cRow);
+    }
+
+    private static void Product<TStart, TStore>(int rows, int columns, int inner, StridedOperand<TVec> a, StridedOperand<TVec> b, ReadOnlySpan<TVec> start,
+        int startRow, Span<TVec> c, int cRow)
+        where TStart : struct, IStart
+        where TStore : struct, IStoreActivation
     {
         if (rows <= 0 || columns <= 0) return;
         if (inner > 0)
@@ -68,30 +83,30 @@ internal static class LaneStridedProduct<TOps, TVec, T>
         {
             int col = 0;
             for (; col + 4 <= columns; col += 4)
-                Block2x4(inner, ref Unsafe.Add(ref ra, r * a.Row), a.Row, a.Column, ref Unsafe.Add(ref rb, col * b.Column), b.Row, b.Column,
-                    ref Unsafe.Add(ref rs, r * startRow + col), startRow, hasStart, ref Unsafe.Add(ref rc, r * cRow + col), cRow, relu);
+                Block2x4<TStart, TStore>(inner, ref Unsafe.Add(ref ra, r * a.Row), a.Row, a.Column, ref Unsafe.Add(ref rb, col * b.Column), b.Row, b.Column,
+                    ref Unsafe.Add(ref rs, r * startRow + col), startRow, ref Unsafe.Add(ref rc, r * cRow + col), cRow);
             for (; col < columns; col++)
-                Block2x1(inner, ref Unsafe.Add(ref ra, r * a.Row), a.Row, a.Column, ref Unsafe.Add(ref rb, col * b.Column), b.Row,
-                    ref Unsafe.Add(ref rs, r * startRow + col), startRow, hasStart, ref Unsafe.Add(ref rc, r * cRow + col), cRow, relu);
+                Block2x1<TStart, TStore>(inner, ref Unsafe.Add(ref ra, r * a.Row), a.Row, a.Column, ref Unsafe.Add(ref rb, col * b.Column), b.Row,
+                    ref Unsafe.Add(ref rs, r * startRow + col), startRow, ref Unsafe.Add(ref rc, r * cRow + col), cRow);
         }
         for (; r < rows; r++)
         {
             int col = 0;
             for (; col + 4 <= columns; col += 4)
-                Block1x4(inner, ref Unsafe.Add(ref ra, r * a.Row), a.Column, ref Unsafe.Add(ref rb, col * b.Column), b.Row, b.Column,
-                    ref Unsafe.Add(ref rs, r * startRow + col), hasStart, ref Unsafe.Add(ref rc, r * cRow + col), relu);
+                Block1x4<TStart, TStore>(inner, ref Unsafe.Add(ref ra, r * a.Row), a.Column, ref Unsafe.Add(ref rb, col * b.Column), b.Row, b.Column,
+                    ref Unsafe.Add(ref rs, r * startRow + col), ref Unsafe.Add(ref rc, r * cRow + col));
             for (; col < columns; col++)
             {
                 ref TVec ap = ref Unsafe.Add(ref ra, r * a.Row);
                 ref TVec bp = ref Unsafe.Add(ref rb, col * b.Column);
-                TVec x = Start(ref Unsafe.Add(ref rs, r * startRow + col), 0, hasStart);
+                TVec x = Start<TStart>(ref Unsafe.Add(ref rs, r * startRow + col), 0);
                 for (int m = 0; m < inner; m++)
                 {
                     x = TOps.MulAdd(ap, bp, x);
                     ap = ref Unsafe.Add(ref ap, a.Column);
                     bp = ref Unsafe.Add(ref bp, b.Row);
                 }
-                Unsafe.Add(ref rc, r * cRow + col) = Finish(x, relu);
+                Unsafe.Add(ref rc, r * cRow + col) = Finish<TStore>(x);
             }
         }
     }
@@ -103,13 +118,15 @@ internal static class LaneStridedProduct<TOps, TVec, T>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Block2x4(int inner, ref TVec a0, int aRow, int aColumn, ref TVec b0, int bRow, int bColumn, ref TVec s0, int sRow, bool hasStart,
-        ref TVec c0, int cRow, bool relu)
+    private static void Block2x4<TStart, TStore>(int inner, ref TVec a0, int aRow, int aColumn, ref TVec b0, int bRow, int bColumn, ref TVec s0, int sRow,
+        ref TVec c0, int cRow)
+        where TStart : struct, IStart
+        where TStore : struct, IStoreActivation
     {
         ref TVec c1 = ref Unsafe.Add(ref c0, cRow);
         ref TVec s1 = ref Unsafe.Add(ref s0, sRow);
-        TVec x0 = Start(ref s0, 0, hasStart), x1 = Start(ref s0, 1, hasStart), x2 = Start(ref s0, 2, hasStart), x3 = Start(ref s0, 3, hasStart);
-        TVec y0 = Start(ref s1, 0, hasStart), y1 = Start(ref s1, 1, hasStart), y2 = Start(ref s1, 2, hasStart), y3 = Start(ref s1, 3, hasStart);
+        TVec x0 = Start<TStart>(ref s0, 0), x1 = Start<TStart>(ref s0, 1), x2 = Start<TStart>(ref s0, 2), x3 = Start<TStart>(ref s0, 3);
+        TVec y0 = Start<TStart>(ref s1, 0), y1 = Start<TStart>(ref s1, 1), y2 = Start<TStart>(ref s1, 2), y3 = Start<TStart>(ref s1, 3);
         // Byte offsets computed once: as element counts the JIT re-widened and re-scaled them at every load.
         nint size = Unsafe.SizeOf<TVec>();
         nint a1 = aRow * size, b1 = bColumn * size, b2 = 2 * b1, b3 = 3 * b1, aStep = aColumn * size, bStep = bRow * size;
@@ -124,14 +141,16 @@ internal static class LaneStridedProduct<TOps, TVec, T>
             a0 = ref Unsafe.AddByteOffset(ref a0, aStep);
             b0 = ref Unsafe.AddByteOffset(ref b0, bStep);
         }
-        c0 = Finish(x0, relu); Unsafe.Add(ref c0, 1) = Finish(x1, relu); Unsafe.Add(ref c0, 2) = Finish(x2, relu); Unsafe.Add(ref c0, 3) = Finish(x3, relu);
-        c1 = Finish(y0, relu); Unsafe.Add(ref c1, 1) = Finish(y1, relu); Unsafe.Add(ref c1, 2) = Finish(y2, relu); Unsafe.Add(ref c1, 3) = Finish(y3, relu);
+        c0 = Finish<TStore>(x0); Unsafe.Add(ref c0, 1) = Finish<TStore>(x1); Unsafe.Add(ref c0, 2) = Finish<TStore>(x2); Unsafe.Add(ref c0, 3) = Finish<TStore>(x3);
+        c1 = Finish<TStore>(y0); Unsafe.Add(ref c1, 1) = Finish<TStore>(y1); Unsafe.Add(ref c1, 2) = Finish<TStore>(y2); Unsafe.Add(ref c1, 3) = Finish<TStore>(y3);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Block1x4(int inner, ref TVec a0, int aColumn, ref TVec b0, int bRow, int bColumn, ref TVec s0, bool hasStart, ref TVec c0, bool relu)
+    private static void Block1x4<TStart, TStore>(int inner, ref TVec a0, int aColumn, ref TVec b0, int bRow, int bColumn, ref TVec s0, ref TVec c0)
+        where TStart : struct, IStart
+        where TStore : struct, IStoreActivation
     {
-        TVec x0 = Start(ref s0, 0, hasStart), x1 = Start(ref s0, 1, hasStart), x2 = Start(ref s0, 2, hasStart), x3 = Start(ref s0, 3, hasStart);
+        TVec x0 = Start<TStart>(ref s0, 0), x1 = Start<TStart>(ref s0, 1), x2 = Start<TStart>(ref s0, 2), x3 = Start<TStart>(ref s0, 3);
         nint size = Unsafe.SizeOf<TVec>();
         nint b1 = bColumn * size, b2 = 2 * b1, b3 = 3 * b1, aStep = aColumn * size, bStep = bRow * size;
         for (int m = 0; m < inner; m++)
@@ -144,15 +163,17 @@ internal static class LaneStridedProduct<TOps, TVec, T>
             a0 = ref Unsafe.AddByteOffset(ref a0, aStep);
             b0 = ref Unsafe.AddByteOffset(ref b0, bStep);
         }
-        c0 = Finish(x0, relu); Unsafe.Add(ref c0, 1) = Finish(x1, relu); Unsafe.Add(ref c0, 2) = Finish(x2, relu); Unsafe.Add(ref c0, 3) = Finish(x3, relu);
+        c0 = Finish<TStore>(x0); Unsafe.Add(ref c0, 1) = Finish<TStore>(x1); Unsafe.Add(ref c0, 2) = Finish<TStore>(x2); Unsafe.Add(ref c0, 3) = Finish<TStore>(x3);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Block2x1(int inner, ref TVec a0, int aRow, int aColumn, ref TVec b0, int bRow, ref TVec s0, int sRow, bool hasStart,
-        ref TVec c0, int cRow, bool relu)
+    private static void Block2x1<TStart, TStore>(int inner, ref TVec a0, int aRow, int aColumn, ref TVec b0, int bRow, ref TVec s0, int sRow,
+        ref TVec c0, int cRow)
+        where TStart : struct, IStart
+        where TStore : struct, IStoreActivation
     {
         ref TVec c1 = ref Unsafe.Add(ref c0, cRow);
-        TVec x = Start(ref s0, 0, hasStart), y = Start(ref Unsafe.Add(ref s0, sRow), 0, hasStart);
+        TVec x = Start<TStart>(ref s0, 0), y = Start<TStart>(ref Unsafe.Add(ref s0, sRow), 0);
         nint size = Unsafe.SizeOf<TVec>();
         nint a1 = aRow * size, aStep = aColumn * size, bStep = bRow * size;
         for (int m = 0; m < inner; m++)
@@ -163,13 +184,29 @@ internal static class LaneStridedProduct<TOps, TVec, T>
             a0 = ref Unsafe.AddByteOffset(ref a0, aStep);
             b0 = ref Unsafe.AddByteOffset(ref b0, bStep);
         }
-        c0 = Finish(x, relu);
-        c1 = Finish(y, relu);
+        c0 = Finish<TStore>(x);
+        c1 = Finish<TStore>(y);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVec Start(ref TVec row, int j, bool hasStart) => hasStart ? Unsafe.Add(ref row, j) : TOps.Zero;
+    private static TVec Start<TStart>(ref TVec row, int j) where TStart : struct, IStart => TStart.Accumulate ? Unsafe.Add(ref row, j) : TOps.Zero;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVec Finish(TVec x, bool relu) => relu ? TOps.Relu(x) : x;
+    private static TVec Finish<TStore>(TVec x) where TStore : struct, IStoreActivation => TStore.Relu ? TOps.Relu(x) : x;
+}
+
+/// <summary>What <see cref="LaneStridedProduct{TOps, TVec, T}"/> applies to each entry as it stores it.</summary>
+internal interface IStoreActivation
+{
+    static abstract bool Relu { get; }
+}
+
+internal readonly struct StoreAsIs : IStoreActivation
+{
+    public static bool Relu => false;
+}
+
+internal readonly struct ReluOnStore : IStoreActivation
+{
+    public static bool Relu => true;
 }
