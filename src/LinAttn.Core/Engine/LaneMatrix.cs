@@ -438,7 +438,8 @@ internal readonly struct Transposed : ILayout
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static int Index(int row, int column, int k) => column * k + row;
 }
 
-/// <summary>Whether a product adds to C (true) or overwrites it (false).</summary>
+/// <summary>Whether a product adds to C (true) or overwrites it (false); in <see cref="LaneStridedProduct{TOps, TVec, T}"/>,
+/// whether each sum starts from a given start value (C itself or a bias) rather than from zero.</summary>
 internal interface IStart
 {
     static abstract bool Accumulate { get; }
