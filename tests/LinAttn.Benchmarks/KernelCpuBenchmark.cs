@@ -67,8 +67,7 @@ internal static class KernelCpuBenchmark
     /// (<c>kernel</c>), drawing moments batches (<c>sampling</c>) or token batches (<c>tokens</c>; <c>gamma</c>: Setting
     /// 3's Gamma-radius covariates; <c>nonlinear</c>: the nonlinear figure's target φ), or whole training
     /// steps on fresh moments batches (<c>step</c>: sampling, loss + gradient, clip, Adam); <paramref name="batchSize"/>
-    /// prompts per call. A steady loop
-    /// to attach <c>perf</c> to (development aid; prints the time per call).
+    /// prompts per call. A steady loop to attach <c>perf</c> to (development aid; prints the time per call).
     /// </summary>
     public static void Loop(double seconds, string what, int batchSize)
     {

@@ -34,7 +34,10 @@ internal static class LaneStridedProduct<TOps, TVec, T>
     /// <summary>C(r, c) (+)= Σ_{m &lt; inner} A(r, m) B(m, c) for r &lt; rows, c &lt; columns; C is row-major with
     /// <paramref name="cRow"/> entries per row.</summary>
     public static void Multiply(int rows, int columns, int inner, StridedOperand<TVec> a, StridedOperand<TVec> b, Span<TVec> c, int cRow, bool accumulate)
-        => Product(rows, columns, inner, a, b, accumulate ? c : Span<TVec>.Empty, accumulate ? cRow : 0, accumulate, c, cRow, relu: false);
+    {
+        if (accumulate) Product<AddTo, StoreAsIs>(rows, columns, inner, a, b, c, cRow, c, cRow);
+        else Product<Overwrite, StoreAsIs>(rows, columns, inner, a, b, Span<TVec>.Empty, 0, c, cRow);
+    }
 
     /// <summary>
     /// C(r, c) = f(bias[c] + Σ_{m &lt; inner} A(r, m) B(m, c)) with f = the ReLU (ISimdOps.Relu) when <paramref name="relu"/>, else the
@@ -45,23 +48,12 @@ internal static class LaneStridedProduct<TOps, TVec, T>
         Span<TVec> c, int cRow, bool relu)
     {
         Check(bias.Length, columns - 1, nameof(bias));
-        Product(rows, columns, inner, a, b, bias, 0, true, c, cRow, relu);
+        if (relu) Product<AddTo, ReluOnStore>(rows, columns, inner, a, b, bias, 0, c, cRow);
+        else Product<AddTo, StoreAsIs>(rows, columns, inner, a, b, bias, 0, c, cRow);
     }
 
-    // Each entry of C starts from start[r·startRow + c] (or zero without a start) and is summed by FMAs over m ascending.
-    // The start and the ReLU become type parameters, so the blocks carry no per-entry branch on them.
-    private static void Product(int rows, int columns, int inner, StridedOperand<TVec> a, StridedOperand<TVec> b, ReadOnlySpan<TVec> start, int startRow,
-        bool hasStart, Span<TVec> c, int cRow, bool relu)
-    {
-        if (hasStart)
-        {
-            if (relu) Product<AddTo, ReluOnStore>(rows, columns, inner, a, b, start, startRow, c, cRow);
-            else Product<AddTo, StoreAsIs>(rows, columns, inner, a, b, start, startRow, c, cRow);
-        }
-        else if (relu) Product<Overwrite, ReluOnStore>(rows, columns, inner, a, b, start, startRow, c, cRow);
-        else Product<Overwrite, StoreAsIs>(rows, columns, inner, a, b, start, startRow, c, cRow);
-    }
-
+    // Each entry of C starts from start[r·startRow + c] (TStart.Accumulate) or from zero and is summed by FMAs over m
+    // ascending. The start and the ReLU are type parameters, so the blocks carry no per-entry branch on them.
     private static void Product<TStart, TStore>(int rows, int columns, int inner, StridedOperand<TVec> a, StridedOperand<TVec> b, ReadOnlySpan<TVec> start,
         int startRow, Span<TVec> c, int cRow)
         where TStart : struct, IStart

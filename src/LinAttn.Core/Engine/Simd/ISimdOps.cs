@@ -37,7 +37,8 @@ internal interface ISimdOps<TVec, T>
     /// <summary>
     /// ReLU lane by lane: 0 where x &lt; 0, else x, so NaN stays NaN (a diverging run stays visible) and −0 stays −0 —
     /// the one input where it differs from Max(x, 0). On x86 this is a single <c>vmaxps 0, x</c> (which returns its
-    /// second operand when unordered or both zero), where <see cref="Max"/>'s IEEE semantics cost four more instructions.
+    /// second operand when unordered or both zero), where <see cref="Max"/>'s IEEE semantics cost <c>vrangeps</c>, two
+    /// <c>vfixupimmps</c> and a constant load.
     /// </summary>
     static abstract TVec Relu(TVec x);
 
