@@ -24,6 +24,8 @@ public sealed class LayeredHessianTests : TorchTest
         yield return new object[] { Parametrization.Full, 2, 2, 3, Precision.Float64, ScoreActivation.Relu };
         yield return new object[] { Parametrization.Full, 2, 1, 4, Precision.Float64, ScoreActivation.Identity, 3 };   // feature MLP
         yield return new object[] { Parametrization.Full, 3, 2, 3, Precision.Float64, ScoreActivation.Identity, 2 };
+        yield return new object[] { Parametrization.Full, 1, 1, 5, Precision.Float64, ScoreActivation.Identity, 6 };   // 2 × 4 product blocks
+        yield return new object[] { Parametrization.Full, 2, 1, 4, Precision.Float32, ScoreActivation.Identity, 5 };
     }
 
     private static PromptBatch PaddedBatch(int d, int batchSize, ulong seed)

@@ -63,6 +63,13 @@ public sealed class VectorExpTests
         Assert.Equal(0.0, VectorExp.NonPositive(Vector256.Create(double.NegativeInfinity)).GetElement(0));
         Assert.True(float.IsNaN(VectorExp.NonPositive(Vector512.Create(float.NaN)).GetElement(5)));
         Assert.True(double.IsNaN(VectorExp.NonPositive(Vector256.Create(double.NaN)).GetElement(1)));
+        // Exponents far below the clamp (and NaN) on every width: the clamp and the native conversion must not wrap.
+        Assert.Equal(0f, VectorExp.NonPositive(Vector512.Create(-1e30f)).GetElement(1));
+        Assert.Equal(0f, VectorExp.NonPositive(Vector256.Create(float.MinValue)).GetElement(6));
+        Assert.Equal(0.0, VectorExp.NonPositive(Vector512.Create(double.MinValue)).GetElement(2));
+        Assert.Equal(0.0, VectorExp.NonPositive(Vector256.Create(-1e300)).GetElement(3));
+        Assert.True(float.IsNaN(VectorExp.NonPositive(Vector256.Create(float.NaN)).GetElement(2)));
+        Assert.True(double.IsNaN(VectorExp.NonPositive(Vector512.Create(double.NaN)).GetElement(6)));
         Assert.Equal(0f, VectorExp.NonPositive(-88f));
         Assert.Equal(0.0, VectorExp.NonPositive(double.NegativeInfinity));
         Assert.True(double.IsNaN(VectorExp.NonPositive(double.NaN)) && float.IsNaN(VectorExp.NonPositive(float.NaN)));

@@ -31,7 +31,12 @@ internal interface ISimdOps<TVec, T>
     /// <summary>eˣ lane by lane for x ≤ 0 (the max-subtracted softmax scores of the token-level kernel); see <see cref="VectorExp"/>.</summary>
     static abstract TVec ExpNonPositive(TVec x);
 
-    /// <summary>Lane-wise maximum (IEEE: NaN if either is NaN, +0 above −0).</summary>
+    /// <summary>
+    /// Lane-wise maximum as x86's <c>vmaxps</c>/<c>vmaxpd</c> computes it: a where a &gt; b, else b (so b when either
+    /// is NaN or both are zero, of either sign). One instruction, where IEEE semantics cost <c>vrangeps</c>, two
+    /// <c>vfixupimmps</c> and a constant load. For the softmax's running max: a NaN score can drop out of the max, but
+    /// it reaches the softmax's sum, so the output is NaN either way.
+    /// </summary>
     static abstract TVec Max(TVec a, TVec b);
 
     /// <summary>
