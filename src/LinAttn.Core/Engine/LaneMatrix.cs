@@ -34,11 +34,12 @@ internal static class LaneMatrix<TOps, TVec, T>
         => Product<AsStored, Transposed, AddTo>(k, a, b, c);
 
     // C = A Bᵀ where the result is known to be symmetric: the upper triangle is mirrored onto the lower one, so the
-    // result is exactly symmetric.
+    // result is exactly symmetric. With 4×4 tiles (k ≥ 8) the tiles below the diagonal are not computed.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void MultiplyTransposedSymmetric(int k, ReadOnlySpan<TVec> a, ReadOnlySpan<TVec> b, Span<TVec> c)
     {
-        Product<AsStored, Transposed, Overwrite>(k, a, b, c);
+        if (k >= 8) ProductTiled<AsStored, Transposed, Overwrite>(k, a, b, c, upperTiles: true);
+        else Product<AsStored, Transposed, Overwrite>(k, a, b, c);
         for (int i = 1; i < k; i++)
             for (int j = 0; j < i; j++) c[i * k + j] = c[j * k + i];
     }
@@ -107,8 +108,9 @@ internal static class LaneMatrix<TOps, TVec, T>
     }
 
     // For k ≥ 8 (fig5's d = 20): 4×4 tiles of C in registers (16 independent FMA chains; per m, 4 loads of A and 4 of
-    // B feed 16 FMAs), the columns left over 4 rows at a time, the rows left over by the general loop.
-    private static void ProductTiled<TA, TB, TStart>(int k, ReadOnlySpan<TVec> a, ReadOnlySpan<TVec> b, Span<TVec> c)
+    // B feed 16 FMAs), the columns left over 4 rows at a time, the rows left over by the general loop. With upperTiles,
+    // the tiles wholly below the diagonal are skipped (their entries are left as they were).
+    private static void ProductTiled<TA, TB, TStart>(int k, ReadOnlySpan<TVec> a, ReadOnlySpan<TVec> b, Span<TVec> c, bool upperTiles = false)
         where TA : struct, ILayout
         where TB : struct, ILayout
         where TStart : struct, IStart
@@ -123,7 +125,7 @@ internal static class LaneMatrix<TOps, TVec, T>
             ref TVec c1 = ref Unsafe.Add(ref c0, k);
             ref TVec c2 = ref Unsafe.Add(ref c1, k);
             ref TVec c3 = ref Unsafe.Add(ref c2, k);
-            int j = 0;
+            int j = upperTiles ? i : 0;
             for (; j < tiled; j += 4)
             {
                 TVec c00 = Start(ref c0, j), c01 = Start(ref c0, j + 1), c02 = Start(ref c0, j + 2), c03 = Start(ref c0, j + 3);

@@ -79,7 +79,7 @@ public sealed class LaneMatrixTests
     public void SymmetricProduct_IsTheUpperTriangleMirrored(int k)
     {
         Vector256<float>[] a = RandomLanes(k * k, 4), b = RandomLanes(k * k, 5);
-        var c = new Vector256<float>[k * k];
+        Vector256<float>[] c = RandomLanes(k * k, 6);   // stale values: every entry must be written or mirrored
         LaneMatrix<Float256, Vector256<float>, float>.MultiplyTransposedSymmetric(k, a, b, c);
         for (int i = 0; i < k; i++)
             for (int j = 0; j < k; j++)
@@ -116,10 +116,16 @@ public sealed class LaneMatrixTests
     [Theory]
     [InlineData(5, false)]   // k = 6: the register-blocked moments
     [InlineData(5, true)]
-    [InlineData(3, false)]   // k = 4: the general loop
-    public void PromptBlock_Moments_EqualAscendingFmaReference_BitForBit(int d, bool fromTiles)
+    [InlineData(3, false)]   // k = 4: one 4×4 tile
+    [InlineData(1, false)]   // k = 2: columns only
+    [InlineData(4, false)]   // k = 5: a tile and a column
+    [InlineData(8, false)]   // k = 9
+    [InlineData(20, false)]  // k = 21: fig5
+    [InlineData(20, true)]
+    [InlineData(20, false, 37)]   // three runs of tokens, the last partial
+    [InlineData(4, true, 33)]
+    public void PromptBlock_Moments_EqualAscendingFmaReference_BitForBit(int d, bool fromTiles, int n = 7)
     {
-        int n = 7;
         PromptBatch tiles = new PromptSampler(new TaskOptions { Dimension = d, ContextLength = n }).Sample(Lanes, 3, StreamPurpose.Evaluation, 0, 1);
         PromptBatch batch = fromTiles ? tiles : new PromptBatch(Lanes, n, d, tiles.Tokens, tiles.Targets);
         var block = new PromptBlock<Float256, Vector256<float>, float>(d);
