@@ -34,7 +34,7 @@ internal static class LaneMatrix<TOps, TVec, T>
         => Product<AsStored, Transposed, AddTo>(k, a, b, c);
 
     // C = A Bᵀ where the result is known to be symmetric: the upper triangle is mirrored onto the lower one, so the
-    // result is exactly symmetric. With 4×4 tiles (k ≥ 8) the tiles below the diagonal are not computed.
+    // result is exactly symmetric. With 4×4 tiles (k ≥ 8) the tiles wholly below the diagonal are not computed.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void MultiplyTransposedSymmetric(int k, ReadOnlySpan<TVec> a, ReadOnlySpan<TVec> b, Span<TVec> c)
     {
