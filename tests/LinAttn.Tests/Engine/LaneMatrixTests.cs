@@ -160,21 +160,33 @@ public sealed class LaneMatrixTests
         }
     }
 
-    [Fact]
-    public void PromptBlock_Float64_FromTiles_EqualsTheTokenLayout_BitForBit()
+    // Both float64 widths (4 and 8 lanes: half and a quarter of a tile), n = 20 and an odd n.
+    [Theory]
+    [InlineData(20)]
+    [InlineData(7)]
+    public void PromptBlock_Float64_FromTiles_EqualsTheTokenLayout_BitForBit(int n)
     {
-        int d = 5, n = 20, k = d + 1;
+        CheckFloat64FromTiles<Double256, Vector256<double>>(n);
+        CheckFloat64FromTiles<Double512, Vector512<double>>(n);
+    }
+
+    private static void CheckFloat64FromTiles<TOps, TVec>(int n)
+        where TOps : struct, ISimdOps<TVec, double>
+        where TVec : unmanaged
+    {
+        int d = 5, k = d + 1, width = TOps.Width;
         PromptBatch tiles = new PromptSampler(new TaskOptions { Dimension = d, ContextLength = n }).Sample(32, 4, StreamPurpose.Evaluation, 0, 1);
         var tokens = new PromptBatch(32, n, d, tiles.Tokens, tiles.Targets);
-        var fromTiles = new PromptBlock<Double256, Vector256<double>, double>(d);
-        var fromTokens = new PromptBlock<Double256, Vector256<double>, double>(d);
-        for (int start = 0; start < 32; start += 4)
+        var fromTiles = new PromptBlock<TOps, TVec, double>(d);
+        var fromTokens = new PromptBlock<TOps, TVec, double>(d);
+        for (int start = 0; start < 32; start += width)
         {
             fromTiles.Load(tiles, start);
             fromTokens.Load(tokens, start);
             for (int i = 0; i < k * k; i++) Assert.Equal(fromTokens.S0[i], fromTiles.S0[i]);
             for (int i = 0; i < k; i++) Assert.Equal(fromTokens.Query[i], fromTiles.Query[i]);
             Assert.Equal(fromTokens.Target, fromTiles.Target);
+            Assert.Contains(Enumerable.Range(0, width), lane => TOps.GetLane(fromTiles.S0[0], lane) != 0);
         }
     }
 
