@@ -116,13 +116,13 @@ public sealed class LaneMatrixTests
     [Theory]
     [InlineData(5, false)]   // k = 6: the register-blocked moments
     [InlineData(5, true)]
-    [InlineData(3, false)]   // k = 4: one 4×4 tile
-    [InlineData(1, false)]   // k = 2: columns only
-    [InlineData(4, false)]   // k = 5: a tile and a column
-    [InlineData(8, false)]   // k = 9
-    [InlineData(20, false)]  // k = 21: fig5
+    [InlineData(3, false)]   // k = 4, 2, 5, 9 and 21 (fig5): the general loop
+    [InlineData(1, false)]
+    [InlineData(4, false)]
+    [InlineData(8, false)]
+    [InlineData(20, false)]
     [InlineData(20, true)]
-    [InlineData(20, false, 37)]   // three runs of tokens, the last partial
+    [InlineData(20, false, 37)]   // longer prompts
     [InlineData(4, true, 33)]
     public void PromptBlock_Moments_EqualAscendingFmaReference_BitForBit(int d, bool fromTiles, int n = 7)
     {
