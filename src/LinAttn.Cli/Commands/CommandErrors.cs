@@ -43,6 +43,8 @@ internal static class CommandErrors
         ["LearningRate"] = "--lr",
         ["learningRate"] = "--lr",
         ["Layers"] = "--layers",
+        ["Dimension"] = "--dimension",
+        ["ContextLength"] = "--context-length",
         ["ClipThreshold"] = "--clip",
         ["EvaluateEvery"] = "--eval-every",
         ["SnapshotEvery"] = "--snapshot-every",

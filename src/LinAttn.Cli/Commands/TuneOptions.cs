@@ -17,6 +17,8 @@ internal sealed class TuneOptions
     private readonly Option<int> _confirm = new("--confirm-seeds") { Description = "Seeds of the confirmation runs (0: none).", DefaultValueFactory = _ => 5 };
     private readonly Option<ulong> _seed = new("--seed") { Description = "Experiment seed (training seed of every search trial).", DefaultValueFactory = _ => 0 };
     private readonly Option<int> _layers = new("--layers") { Description = "Number of layers L.", DefaultValueFactory = _ => 3 };
+    private readonly Option<int?> _dimension = new("--dimension") { Description = "Covariate dimension d (default: the preset's, 5)." };
+    private readonly Option<int?> _context = new("--context-length") { Description = "Context examples per prompt n (default: the preset's)." };
     private readonly Option<int> _batch = new("--batch-size") { Description = "Prompts per step.", DefaultValueFactory = _ => TrainingOptions.Defaults.BatchSize };
 
     private readonly Option<string> _sampling = new("--sampling") { Description = "Training batches of every trial: tokens (the paper's code) or moments (same law, faster; fast engine, Gaussian linear presets).", DefaultValueFactory = _ => "tokens" };
@@ -43,7 +45,7 @@ internal sealed class TuneOptions
         };
     }
 
-    private IEnumerable<Option> RecipeOptions => new Option[] { _preset, _optimizers, _steps, _budget, _tuner, _gridPoints, _confirm, _seed, _layers, _batch, _sampling };
+    private IEnumerable<Option> RecipeOptions => new Option[] { _preset, _optimizers, _steps, _budget, _tuner, _gridPoints, _confirm, _seed, _layers, _batch, _sampling, _dimension, _context };
 
     /// <summary>Adds every flag to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
@@ -53,7 +55,8 @@ internal sealed class TuneOptions
     }
 
     public TuneRecipe Recipe(ParseResult p) => new(p.GetValue(_preset)!, p.GetValue(_optimizers)!, p.GetValue(_steps), p.GetValue(_budget), p.GetValue(_tuner)!,
-        p.GetValue(_gridPoints), p.GetValue(_confirm), p.GetValue(_seed), p.GetValue(_layers), p.GetValue(_batch), p.GetValue(_sampling)!.Trim().ToLowerInvariant());
+        p.GetValue(_gridPoints), p.GetValue(_confirm), p.GetValue(_seed), p.GetValue(_layers), p.GetValue(_batch), p.GetValue(_sampling)!.Trim().ToLowerInvariant(),
+        p.GetValue(_dimension), p.GetValue(_context));
 
     /// <summary>The recipe flags the user typed (not defaults).</summary>
     public IReadOnlySet<string> ExplicitFlags(ParseResult p)

@@ -10,7 +10,7 @@ namespace LinAttn.Cli.Commands;
 /// alone. Holds no storage location and no credentials.
 /// </summary>
 internal sealed record TuneRecipe(string Preset, string Optimizers, int Steps, long? Budget, string Tuner, int GridPoints, int ConfirmSeeds,
-    ulong Seed, int Layers, int BatchSize, string Sampling = "tokens")
+    ulong Seed, int Layers, int BatchSize, string Sampling = "tokens", int? Dimension = null, int? ContextLength = null)
 {
     /// <summary>The recipe's version in the study (a future format is refused with a clear message).</summary>
     public const int Format = 1;
@@ -21,6 +21,7 @@ internal sealed record TuneRecipe(string Preset, string Optimizers, int Steps, l
         [nameof(Preset)] = "--preset", [nameof(Optimizers)] = "--optimizer", [nameof(Steps)] = "--steps", [nameof(Budget)] = "--budget",
         [nameof(Tuner)] = "--tuner", [nameof(GridPoints)] = "--grid-points", [nameof(ConfirmSeeds)] = "--confirm-seeds", [nameof(Seed)] = "--seed",
         [nameof(Layers)] = "--layers", [nameof(BatchSize)] = "--batch-size", [nameof(Sampling)] = "--sampling",
+        [nameof(Dimension)] = "--dimension", [nameof(ContextLength)] = "--context-length",
     };
 
     private sealed record Stored(int LinattnTuneRecipe, TuneRecipe Recipe);
@@ -57,14 +58,15 @@ internal sealed record TuneRecipe(string Preset, string Optimizers, int Steps, l
         }
     }
 
-    public string Title => $"{PaperPresets.Describe(Preset)} | tune {Optimizers} | {Steps} steps per trial, seed {Seed}, tuner {Tuner}";
+    public string Title => $"{PaperPresets.Describe(Preset, Dimension, ContextLength)} | tune {Optimizers} | {Steps} steps per trial, seed {Seed}, tuner {Tuner}";
 
     /// <summary>The experiment (no storage, concurrency or worker settings).</summary>
     public AutoMLExperiment Build()
     {
         var names = Optimizers.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (names.Length == 0) throw new ArgumentOutOfRangeException("--optimizer", "--optimizer must name at least one optimizer.");
-        RunSpec task = PaperPresets.Get(Preset, OptimizerKind.Adam, seed: Seed, layers: Layers);
+        // A recipe stored before --dimension and --context-length existed reads them back as null: the preset's d and n.
+        RunSpec task = PaperPresets.Get(Preset, OptimizerKind.Adam, seed: Seed, layers: Layers, dimension: Dimension, contextLength: ContextLength);
         // A recipe stored before --sampling existed reads back without it: tokens, what those studies trained on.
         var sampling = EnumOption.Parse<PromptSampling>(Sampling ?? "tokens", "--sampling", "values");
         task = task with { Training = task.Training with { BatchSize = BatchSize, Sampling = sampling } };

@@ -31,6 +31,17 @@ public static class PaperPresets
     /// <summary>A one-line description of a preset.</summary>
     public static string Describe(string name) => Find(name).Description;
 
+    /// <summary>A one-line description of a preset with its d and n overridden (as <see cref="Get"/> does); the
+    /// preset's own description when neither differs from it.</summary>
+    public static string Describe(string name, int? dimension, int? contextLength)
+    {
+        Preset preset = Find(name);
+        int d = dimension ?? preset.Task.Dimension, n = contextLength ?? preset.Task.ContextLength;
+        return d == preset.Task.Dimension && n == preset.Task.ContextLength
+            ? preset.Description
+            : $"{preset.Description}; here with d = {d}, n = {n}";
+    }
+
     /// <summary>
     /// The preset's run for an optimizer. SGD-momentum and Adam get the authors' learning rates; other optimizers need
     /// <paramref name="learningRate"/> (the paper gives none for them).
@@ -40,9 +51,18 @@ public static class PaperPresets
     /// <param name="learningRate">Overrides the preset's learning rate.</param>
     /// <param name="seed">Seed of initialisation and training batches (the paper uses 0–5).</param>
     /// <param name="layers">Overrides L = 3 (the depth study uses 2, 4, 6, 8).</param>
-    public static RunSpec Get(string name, OptimizerKind optimizer, double? learningRate = null, ulong seed = 0, int layers = 3)
+    /// <param name="dimension">Overrides d = 5 (Fig. 5's larger model uses 20); the covariates keep the preset's law in
+    /// d dimensions.</param>
+    /// <param name="contextLength">Overrides the preset's n (Fig. 5 uses 60).</param>
+    public static RunSpec Get(string name, OptimizerKind optimizer, double? learningRate = null, ulong seed = 0, int layers = 3,
+        int? dimension = null, int? contextLength = null)
     {
         Preset preset = Find(name);
+        TaskOptions task = preset.Task with
+        {
+            Dimension = dimension ?? preset.Task.Dimension,
+            ContextLength = contextLength ?? preset.Task.ContextLength,
+        };
         double rate = learningRate ?? optimizer switch
         {
             OptimizerKind.SgdMomentum => preset.SgdmRate,
@@ -60,8 +80,8 @@ public static class PaperPresets
         };
         var spec = new RunSpec(
             preset.Name,
-            new ModelOptions { Dimension = preset.Task.Dimension, Layers = layers },
-            preset.Task,
+            new ModelOptions { Dimension = task.Dimension, Layers = layers },
+            task,
             new TrainingOptions { Optimizer = optimizerOptions, ClipThreshold = preset.Clip, Seed = seed });
         spec.Validate();
         return spec;

@@ -118,7 +118,8 @@ public sealed class TrainingRun : IDisposable
             }
 
             double learningRate = _options.Optimizer.LearningRate * _options.Schedule.Factor(t, steps);
-            _last = _backend.Step(_source.Next(t), learningRate);
+            PromptBatch batch = _source.Next(t);
+            _last = _backend.Step(batch, learningRate);
             History.TrainLoss.Add(_last.Loss);
             History.GradientNorm.Add(_last.GradientNorm);
             History.LearningRate.Add(learningRate);
@@ -126,9 +127,9 @@ public sealed class TrainingRun : IDisposable
             switch (_last.Failure)
             {
                 case StepFailure.NonFiniteLoss:
-                    return Finish(TrainingStatus.Diverged, DivergenceMessage(t, "training loss", _last.Loss), t, progress);
+                    return Finish(TrainingStatus.Diverged, DivergenceMessage(t, "training loss", _last.Loss, batch), t, progress);
                 case StepFailure.NonFiniteGradient:
-                    return Finish(TrainingStatus.Diverged, DivergenceMessage(t, "gradient norm", _last.GradientNorm), t, progress);
+                    return Finish(TrainingStatus.Diverged, DivergenceMessage(t, "gradient norm", _last.GradientNorm, batch), t, progress);
                 case StepFailure.NonFiniteWeights:
                     return Finish(TrainingStatus.Diverged, DivergenceMessage(t, "updated weights", double.NaN), t, progress);
             }
@@ -137,7 +138,7 @@ public sealed class TrainingRun : IDisposable
             {
                 return Finish(TrainingStatus.Diverged,
                     $"Training diverged at step {t}: the training loss {Fmt(_last.Loss)} exceeds {ratio} × the first loss {Fmt(_firstLoss)}. " +
-                    Causes(), t, progress);
+                    "Likely causes: " + Causes(), t, progress);
             }
         }
         if (_step < steps) return null;
@@ -170,16 +171,32 @@ public sealed class TrainingRun : IDisposable
         return Result;
     }
 
-    private string DivergenceMessage(int step, string quantity, double value)
+    private string DivergenceMessage(int step, string quantity, double value, PromptBatch? batch = null)
         => $"Training diverged at step {step}: the {quantity} became {(double.IsNaN(value) ? "NaN or infinite" : Fmt(value))}; " +
-           $"the update was not applied. {Causes()}";
+           $"the update was not applied. {PromptsBehind(batch)}{Causes()}";
+
+    // Which prompts of the step's batch carry the blow-up, at θ_t (the refused update left θ there; the loss-ratio stop has
+    // applied its update, so it does not use this). A few rare prompts that the model amplifies past float range are a
+    // property of the model at θ_t, not of the step size (docs/training.md).
+    private string PromptsBehind(PromptBatch? batch)
+    {
+        DivergentPrompts? spread = batch is null ? null : DivergentPrompts.Analyse(_backend.Model, _backend.GetParameters(), batch);
+        if (spread is null) return "Likely causes: ";
+        string carried = $"{spread.Carriers} of the batch's {spread.BatchSize} prompts {(spread.Carriers == 1 ? "carries" : "carry")} 99% of its squared error (the largest, " +
+                         $"prompt {spread.Worst}'s, is {Fmt(spread.WorstError)}; the median {Fmt(spread.MedianError)})";
+        return spread.FewPrompts
+            ? $"{carried}: a few rare prompts whose predictions the model amplifies past float range, which deep models trained to " +
+              $"high accuracy do to prompts far from the bulk of the data (a lower learning rate or Precision Float64 may postpone " +
+              $"it but need not prevent it). Other causes: "
+            : $"{carried}. Likely causes: ";
+    }
 
     private string Causes()
     {
         string clip = _options.ClipThreshold is null
             ? "gradient clipping is off (set ClipThreshold, e.g. 1.0)"
             : $"the clipping threshold {Fmt(_options.ClipThreshold.Value)} may be too loose";
-        return $"Likely causes: the learning rate {Fmt(_options.Optimizer.LearningRate)} is too high for " +
+        return $"the learning rate {Fmt(_options.Optimizer.LearningRate)} is too high for " +
                $"{OptimizerOptions.ShortName(_options.Optimizer.Kind)}; {clip}; or the inputs are badly scaled or heavy-tailed.";
     }
 

@@ -39,6 +39,9 @@ public sealed class TrainCommandTests : TorchTest, IDisposable
     [InlineData("--activation", "tanh", "--activation 'tanh' is not known")]
     [InlineData("--activation", "1", "--activation '1' is not known")]   // names only, not the enum's numbers
     [InlineData("--sampling", "wishart", "--sampling 'wishart' is not known. Known values: tokens, moments")]
+    [InlineData("--dimension", "0", "--dimension: Dimension must be positive")]
+    [InlineData("--precision", "half", "--precision 'half' is not known. Known values: float32, float64")]
+    [InlineData("--context-length", "-3", "--context-length: ContextLength must be positive")]
     public async Task BadFlags_FailFast_WithAMessageNamingTheFlag(string flag, string value, string expected)
     {
         var console = new TestConsole();
@@ -96,6 +99,46 @@ public sealed class TrainCommandTests : TorchTest, IDisposable
         Assert.Equal(new[] { 0, 30, 60 }, history.EvaluationSteps);
         Assert.True(history.EvaluationLoss[^1] < 0.8 * history.EvaluationLoss[0], string.Join(", ", history.EvaluationLoss));
         Assert.False(File.Exists(Path.Combine(_folder, "setting1-adam-seed0.history.json")));
+    }
+
+    [Fact]
+    public async Task DimensionAndContextLength_TrainTheLargerTask_IntoItsOwnFiles()
+    {
+        var console = new TestConsole();
+        int code = await Program.Run(new[] { "train", "--optimizer", "adam", "--dimension", "3", "--context-length", "7", "--layers", "2", "--steps", "40",
+            "--batch-size", "64", "--eval-every", "20", "--threads", "1", "--out", _folder }, console);
+        Assert.Equal(0, code);
+        Assert.Contains("here with d = 3, n = 7", console.Output.Replace("\n", " "));
+        string stem = Path.Combine(_folder, "setting1-d3-n7-adam-seed0");
+        using var spec = System.Text.Json.JsonDocument.Parse(File.ReadAllText(stem + ".spec.json"));
+        Assert.Equal(3, spec.RootElement.GetProperty("Task").GetProperty("Dimension").GetInt32());
+        Assert.Equal(7, spec.RootElement.GetProperty("Task").GetProperty("ContextLength").GetInt32());
+        Assert.Equal(3, spec.RootElement.GetProperty("Model").GetProperty("Dimension").GetInt32());
+        TrainingHistory history = TrainingHistory.FromJson(File.ReadAllText(stem + ".history.json"));
+        Assert.Equal(new[] { 0, 20, 40 }, history.EvaluationSteps);
+        Assert.True(history.EvaluationLoss[^1] < history.EvaluationLoss[0], string.Join(", ", history.EvaluationLoss));
+        Assert.False(File.Exists(Path.Combine(_folder, "setting1-adam-seed0.history.json")));
+    }
+
+    [Fact]
+    public async Task Precision_Float64_TrainsInFloat64_IntoItsOwnFiles_AndFollowsTheFloat32Run()
+    {
+        async Task<TrainingHistory> Train(string precision, string stem)
+        {
+            var console = new TestConsole();
+            int code = await Program.Run(new[] { "train", "--optimizer", "adam", "--precision", precision, "--steps", "40", "--batch-size", "64",
+                "--eval-every", "20", "--threads", "1", "--out", _folder }, console);
+            Assert.Equal(0, code);
+            Assert.Contains($"precision={precision}", console.Output);
+            using var spec = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(_folder, stem + ".spec.json")));
+            Assert.Equal(precision == "float64" ? 1 : 0, spec.RootElement.GetProperty("Model").GetProperty("Precision").GetInt32());
+            return TrainingHistory.FromJson(File.ReadAllText(Path.Combine(_folder, stem + ".history.json")));
+        }
+        TrainingHistory wide = await Train("float64", "setting1-float64-adam-seed0"), narrow = await Train("float32", "setting1-adam-seed0");
+        // Same data and initialisation: the two runs differ by float32 rounding only (not bit for bit: another arithmetic).
+        Assert.NotEqual(narrow.EvaluationLoss[^1], wide.EvaluationLoss[^1]);
+        for (int i = 0; i < wide.EvaluationLoss.Count; i++)
+            Assert.Equal(wide.EvaluationLoss[i], narrow.EvaluationLoss[i], 1e-3 * wide.EvaluationLoss[i]);
     }
 
     [Theory]

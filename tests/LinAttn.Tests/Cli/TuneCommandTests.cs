@@ -46,6 +46,7 @@ public sealed class TuneCommandTests : TorchTest, IDisposable
     [InlineData("--steps", "5", "smallest rung")]
     [InlineData("--budget", "3", "--budget")]
     [InlineData("--sampling", "exact", "--sampling 'exact' is not known")]
+    [InlineData("--dimension", "0", "--dimension: Dimension must be positive")]
     [InlineData("--preset", "setting3", "Sampling Moments needs a Gaussian linear task")]   // with --sampling moments below
     public async Task BadFlags_FailWithAMessageNamingTheProblem(string flag, string value, string expected)
     {
@@ -82,6 +83,34 @@ public sealed class TuneCommandTests : TorchTest, IDisposable
         Assert.Equal(LinAttn.Training.PromptSampling.Tokens, recipe.Build().BaseSpec.Training.Sampling);
         LinAttn.Cli.Commands.TuneRecipe moments = recipe with { Sampling = "moments" };
         Assert.Equal(LinAttn.Training.PromptSampling.Moments, LinAttn.Cli.Commands.TuneRecipe.FromJson(moments.ToJson(), "new")!.Build().BaseSpec.Training.Sampling);
+    }
+
+    [Fact]
+    public void RecipeStoredBeforeDimensionExisted_ReadsBackAsThePresetsTask_AndANewOneKeepsItsOwn()
+    {
+        const string json = "{\"LinattnTuneRecipe\":1,\"Recipe\":{\"Preset\":\"setting2\",\"Optimizers\":\"adam\",\"Steps\":90,\"Budget\":null," +
+                            "\"Tuner\":\"default\",\"GridPoints\":10,\"ConfirmSeeds\":0,\"Seed\":1,\"Layers\":3,\"BatchSize\":64}}";
+        LinAttn.Cli.Commands.TuneRecipe recipe = LinAttn.Cli.Commands.TuneRecipe.FromJson(json, "old")!;
+        Assert.Null(recipe.Dimension);
+        LinAttn.Training.RunSpec old = recipe.Build().BaseSpec;
+        Assert.Equal((5, 5, 5), (old.Task.Dimension, old.Task.ContextLength, old.Model.Dimension));   // setting2: d = 5, n = 5
+        LinAttn.Cli.Commands.TuneRecipe larger = recipe with { Dimension = 7, ContextLength = 11 };
+        LinAttn.Training.RunSpec spec = LinAttn.Cli.Commands.TuneRecipe.FromJson(larger.ToJson(), "new")!.Build().BaseSpec;
+        Assert.Equal((7, 11, 7), (spec.Task.Dimension, spec.Task.ContextLength, spec.Model.Dimension));
+        Assert.Contains("here with d = 7, n = 11", larger.Title);
+        Assert.DoesNotContain("here with", recipe.Title);
+    }
+
+    [Fact]
+    public async Task Dimension_IsPartOfTheStoredRecipe()
+    {
+        var console = new TestConsole();
+        int code = await Program.Run(Args("--dimension", "3", "--context-length", "6", "--optimizer", "adam", "--confirm-seeds", "0"), console);
+        Assert.True(code == 0, console.Output);
+        Assert.Contains("here with d = 3, n = 6", System.Text.RegularExpressions.Regex.Replace(console.Output, @"\s+", " "));
+        var conflict = new TestConsole();
+        Assert.Equal(2, await Program.Run(Args("--dimension", "4", "--context-length", "6", "--optimizer", "adam", "--confirm-seeds", "0"), conflict));
+        Assert.Contains("--dimension 4 (the study has 3)", System.Text.RegularExpressions.Regex.Replace(conflict.Output, @"\s+", " "));
     }
 
     public void Dispose()

@@ -45,6 +45,49 @@ public sealed class TrainingLoopTests : TorchTest
     }
 
     [Fact]
+    public void OnePromptOverflowing_AfterTheLossFell_IsNamedAsTheLikelyCause()
+    {
+        RunSpec spec = Small(steps: 40);
+        var sampler = new LinAttn.Tasks.PromptSampler(spec.Task);
+        var source = new OutlierAtStep(new SyntheticBatchSource(sampler, spec.Training.BatchSize, spec.Training.Seed, 1), step: 30, scale: 1e12f);
+        using ITrainingBackend backend = Runner.CreateBackend(spec.Model, spec.Training, LinearTransformer.InitialParameters(spec.Model, spec.Training.Seed));
+        TrainingResult result = Trainer.Train(backend, spec.Training, source);
+        Assert.Equal(TrainingStatus.Diverged, result.Status);
+        Assert.Equal(30, result.DivergedAtStep);
+        Assert.Contains("1 of the batch's 64 prompts carries 99% of its squared error (the largest, prompt 5's, is Infinity", result.Message);
+        Assert.Contains("a few rare prompts whose predictions the model amplifies", result.Message);
+        Assert.Contains("Other causes: the learning rate 0.02", result.Message);
+    }
+
+    [Fact]
+    public void ALearningRateBlowUp_IsCarriedByTheWholeBatch_AndNamesTheLearningRate()
+    {
+        RunSpec spec = Small(OptimizerKind.Sgd) with { Training = Small(OptimizerKind.Sgd).Training with { ClipThreshold = null } };
+        spec = spec with { Training = spec.Training with { Optimizer = spec.Training.Optimizer with { LearningRate = 30 } } };
+        TrainingResult result = Runner.Train(spec);
+        Assert.Equal(TrainingStatus.Diverged, result.Status);
+        Assert.Matches(@"(\d+) of the batch's 64 prompts carry 99%", result.Message);   // plural: more than one
+        int carriers = int.Parse(System.Text.RegularExpressions.Regex.Match(result.Message, @"(\d+) of the batch's 64").Groups[1].Value);
+        Assert.True(carriers > 1, result.Message);
+        Assert.DoesNotContain("rare prompts", result.Message);
+        Assert.Contains("Likely causes: the learning rate 30", result.Message);
+    }
+
+    // Every batch from `inner`, but at `step` prompt 5's tokens are multiplied by `scale`.
+    private sealed class OutlierAtStep(IPromptBatchSource inner, int step, float scale) : IPromptBatchSource
+    {
+        public LinAttn.Tasks.PromptBatch Next(int t)
+        {
+            LinAttn.Tasks.PromptBatch batch = inner.Next(t);
+            if (t != step) return batch;
+            float[] tokens = batch.Tokens.ToArray();
+            int perPrompt = (batch.ContextLength + 1) * (batch.Dimension + 1);
+            for (int i = 5 * perPrompt; i < 6 * perPrompt; i++) tokens[i] *= scale;
+            return new LinAttn.Tasks.PromptBatch(batch.BatchSize, batch.ContextLength, batch.Dimension, tokens, batch.Targets.ToArray());
+        }
+    }
+
+    [Fact]
     public void DivergenceLossRatio_StopsAGrowingLoss()
     {
         RunSpec spec = Small(OptimizerKind.Sgd) with { Training = Small(OptimizerKind.Sgd).Training with { ClipThreshold = null, DivergenceLossRatio = 3 } };
