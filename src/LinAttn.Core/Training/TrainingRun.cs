@@ -183,7 +183,11 @@ public sealed class TrainingRun : IDisposable
         DivergentPrompts? spread = batch is null ? null : DivergentPrompts.Analyse(_backend.Model, _backend.GetParameters(), batch);
         if (spread is null) return "Likely causes: ";
         string carried = $"{spread.Carriers} of the batch's {spread.BatchSize} prompts {(spread.Carriers == 1 ? "carries" : "carry")} 99% of its squared error (the largest, " +
-                         $"prompt {spread.Worst}'s, is {Fmt(spread.WorstError)}; the median {Fmt(spread.MedianError)})";
+                         $"prompt {spread.Worst}'s, is {Fmt(spread.WorstError)}; the median {Fmt(spread.MedianError)}" +
+                         (spread.Spread is { } λ
+                             ? $"; the largest eigenvalue of prompt {spread.Worst}'s context covariance (1/n) Σ x xᵀ is {Fmt(λ.Worst)}, " +
+                               $"the batch's median {Fmt(λ.Median)} and largest {Fmt(λ.Max)})"
+                             : ")");
         return spread.FewPrompts
             ? $"{carried}: a few rare prompts whose predictions the model amplifies past float range, which deep models trained to " +
               $"high accuracy do to prompts far from the bulk of the data (a lower learning rate or Precision Float64 may postpone " +

@@ -56,6 +56,14 @@ public sealed class TrainingLoopTests : TorchTest
         Assert.Equal(30, result.DivergedAtStep);
         Assert.Contains("1 of the batch's 64 prompts carries 99% of its squared error (the largest, prompt 5's, is Infinity", result.Message);
         Assert.Contains("a few rare prompts whose predictions the model amplifies", result.Message);
+        // The scaled prompt's context covariance is 10²⁴ times its own: the batch's largest by far.
+        var spread = System.Text.RegularExpressions.Regex.Match(result.Message,
+            @"prompt 5's context covariance \(1/n\) Σ x xᵀ is (\S+), the batch's median (\S+) and largest (\S+)\)");
+        Assert.True(spread.Success, result.Message);
+        double worst = double.Parse(spread.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        double median = double.Parse(spread.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(spread.Groups[3].Value, spread.Groups[1].Value);
+        Assert.True(worst > 1e20 * median, result.Message);
         Assert.Contains("Other causes: the learning rate 0.02", result.Message);
     }
 
