@@ -48,6 +48,7 @@ internal static class CommandErrors
         ["ClipThreshold"] = "--clip",
         ["EvaluateEvery"] = "--eval-every",
         ["SnapshotEvery"] = "--snapshot-every",
+        ["MaxSkippedSteps"] = "--max-skipped-steps",
         ["Threads"] = "--threads",
         ["Device"] = "--device",
         ["name"] = "--preset",

@@ -29,13 +29,14 @@ internal static class TrainCommand
         var device = new Option<string>("--device") { Description = "Torch device (cpu, cuda, cuda:1).", DefaultValueFactory = _ => "cpu" };
         var engine = new Option<string>("--engine") { Description = "Compute engine: auto (fast on the CPU, else torchsharp), fast, torchsharp.", DefaultValueFactory = _ => "auto" };
         var sampling = new Option<string>("--sampling") { Description = "Training batches: tokens (the paper's code), or moments (S₀ = Σ z zᵀ drawn from its Wishart law: same law, faster; fast engine, linear attention, Gaussian linear tasks).", DefaultValueFactory = _ => "tokens" };
+        var maxSkipped = new Option<int>("--max-skipped-steps") { Description = "Steps with a non-finite loss or gradient to skip (update not applied) before stopping as diverged; 0 (default) stops at the first.", DefaultValueFactory = _ => 0 };
         var precision = new Option<string>("--precision") { Description = "Arithmetic of the model: float32 (the paper's) or float64 (deep models whose predictions on rare prompts overflow float32).", DefaultValueFactory = _ => "float32" };
         var activation = new Option<string>("--activation") { Description = "Attention scores: identity (linear attention, the paper's), softmax, relu.", DefaultValueFactory = _ => "identity" };
         var output = new Option<string>("--out") { Description = "Folder for the history files.", DefaultValueFactory = _ => Path.Combine("runs", "train") };
 
         var command = new Command("train", "Train a linear transformer on a paper preset and write its history (JSON and CSV).")
         {
-            preset, optimizers, lr, steps, seed, layers, dimension, context, batch, clip, evalEvery, printEvery, snapshotEvery, threads, device, engine, sampling, activation, precision, output,
+            preset, optimizers, lr, steps, seed, layers, dimension, context, batch, clip, evalEvery, printEvery, snapshotEvery, threads, device, engine, sampling, activation, precision, maxSkipped, output,
         };
         command.SetAction((parse, cancellationToken) => CommandErrors.Guarded(console, () =>
         {
@@ -43,7 +44,7 @@ internal static class TrainCommand
                 parse.GetValue(preset)!, parse.GetValue(optimizers)!, parse.GetValue(lr), parse.GetValue(steps), parse.GetValue(seed),
                 parse.GetValue(layers), parse.GetValue(batch), parse.GetValue(clip), parse.GetValue(evalEvery), parse.GetValue(printEvery),
                 parse.GetValue(snapshotEvery), parse.GetValue(threads), parse.GetValue(device)!, parse.GetValue(output)!, parse.GetValue(engine)!,
-                parse.GetValue(activation)!, parse.GetValue(sampling)!, parse.GetValue(dimension), parse.GetValue(context), parse.GetValue(precision)!);
+                parse.GetValue(activation)!, parse.GetValue(sampling)!, parse.GetValue(dimension), parse.GetValue(context), parse.GetValue(precision)!, parse.GetValue(maxSkipped));
             return Task.FromResult(Run(settings, console, cancellationToken));
         }));
         return command;
@@ -51,7 +52,7 @@ internal static class TrainCommand
 
     internal sealed record TrainSettings(string Preset, string Optimizers, double? LearningRate, int Steps, ulong Seed, int Layers,
         int BatchSize, double? Clip, int EvaluateEvery, int PrintEvery, int SnapshotEvery, int? Threads, string Device, string Output,
-        string Engine, string Activation = "identity", string Sampling = "tokens", int? Dimension = null, int? ContextLength = null, string Precision = "float32");
+        string Engine, string Activation = "identity", string Sampling = "tokens", int? Dimension = null, int? ContextLength = null, string Precision = "float32", int MaxSkippedSteps = 0);
 
     internal static int Run(TrainSettings s, IAnsiConsole console, CancellationToken cancellationToken)
     {
@@ -106,6 +107,7 @@ internal static class TrainCommand
                 ClipThreshold = clip,
                 EvaluateEvery = s.EvaluateEvery,
                 SnapshotEvery = s.SnapshotEvery,
+                MaxSkippedSteps = s.MaxSkippedSteps,
                 Threads = s.Threads,
                 Device = s.Device,
                 Engine = EnumOption.Parse<EngineKind>(s.Engine, "--engine", "engines"),

@@ -13,7 +13,7 @@ internal static class ComparisonTables
     {
         var loss = new CsvTable("variant", "optimizer", "seed", "step", "eval_loss");
         var lossBands = new CsvTable("variant", "optimizer", "step", "mean", "std", "seeds");
-        var runs = new CsvTable("variant", "optimizer", "seed", "status", "final_eval_loss", "training_seconds", "diagnostics_seconds");
+        var runs = new CsvTable("variant", "optimizer", "seed", "status", "skipped_steps", "final_eval_loss", "training_seconds", "diagnostics_seconds");
         var condition = new CsvTable("variant", "optimizer", "seed", "step", "r_med_diagonal", "r_med_eigenvalues", "lambda_max");
         var conditionBands = new CsvTable("variant", "optimizer", "definition", "step", "mean", "std", "seeds");
         var ratios = new CsvTable("variant", "definition", "step", "mean", "std", "per_seed");
@@ -29,7 +29,7 @@ internal static class ComparisonTables
                 foreach (TrajectoryResult run in r.Runs(o))
                 {
                     for (int i = 0; i < run.EvaluationSteps.Length; i++) loss.Add(v, name, run.Seed, run.EvaluationSteps[i], run.EvaluationLoss[i]);
-                    runs.Add(v, name, run.Seed, run.Status.ToString(), run.FinalLoss, run.TrainingSeconds, run.DiagnosticsSeconds);
+                    runs.Add(v, name, run.Seed, run.Status.ToString(), run.SkippedSteps.Length, run.FinalLoss, run.TrainingSeconds, run.DiagnosticsSeconds);
                     for (int i = 0; i < run.ConditionSteps.Length; i++)
                         condition.Add(v, name, run.Seed, run.ConditionSteps[i], run.ConditionDiagonal[i], run.ConditionEigenvalues[i], run.LargestEigenvalue[i]);
                     for (int s = 0; s < run.SpectrumSteps.Length; s++)

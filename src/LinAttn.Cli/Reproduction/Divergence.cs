@@ -25,4 +25,20 @@ internal static class Divergence
         }
         return diverged == 0 ? null : $"{diverged} of {total} runs diverged ({string.Join("; ", parts)})";
     }
+
+    /// <summary>"k of N runs skipped steps (SGDM: m runs, s steps in all, at most x in one; Adam: …)", or null when none did.</summary>
+    public static string? DescribeSkipped(ComparisonResult result)
+    {
+        int total = result.Sgdm.Count + result.Adam.Count, runs = 0;
+        var parts = new List<string>();
+        foreach (OptimizerKind kind in OptimizerComparison.Optimizers)
+        {
+            int[] counts = result.Runs(kind).Select(r => r.SkippedSteps.Length).Where(c => c > 0).ToArray();
+            if (counts.Length == 0) continue;
+            runs += counts.Length;
+            parts.Add($"{(kind == OptimizerKind.Adam ? "Adam" : "SGDM")}: {counts.Length} run{(counts.Length == 1 ? "" : "s")}, " +
+                      $"{counts.Sum()} step{(counts.Sum() == 1 ? "" : "s")} in all, at most {counts.Max()} in one");
+        }
+        return runs == 0 ? null : $"{runs} of {total} runs skipped steps ({string.Join("; ", parts)})";
+    }
 }

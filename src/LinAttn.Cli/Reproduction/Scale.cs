@@ -60,6 +60,12 @@ internal sealed record Scale
         },
     });
 
+    /// <summary>Lets every run of <paramref name="variant"/> skip up to 1% of its steps whose loss or gradient overflows
+    /// (<see cref="Training.TrainingOptions.MaxSkippedSteps"/>): deep models trained to high accuracy send a few rare prompts past float
+    /// range whatever the learning rate (docs/training.md), and would otherwise stop there.</summary>
+    public ComparisonVariant SkippingRarePromptSteps(ComparisonVariant variant)
+        => variant.With(spec => spec with { Training = spec.Training with { MaxSkippedSteps = Steps / 100 } });
+
     /// <summary>How the noise of <paramref name="results"/> computed its gradients, for the reports (read from the
     /// results, so a report never claims a precision that loaded units did not use).</summary>
     public static string NoiseArithmetic(IEnumerable<ComparisonResult> results)

@@ -39,6 +39,10 @@ public sealed class TrainingHistory
     /// <summary>Parameter snapshots θ_t, aligned with <see cref="SnapshotSteps"/>.</summary>
     public List<double[]> Snapshots { get; init; } = new();
 
+    /// <summary>Steps skipped because their training loss or gradient was non-finite (<see cref="TrainingOptions.MaxSkippedSteps"/>);
+    /// their <see cref="TrainLoss"/> entry is that non-finite loss, and their update was not applied.</summary>
+    public List<int> SkippedSteps { get; init; } = new();
+
     /// <summary>Wall-clock seconds spent in the training loop.</summary>
     public double WallSeconds { get; set; }
 

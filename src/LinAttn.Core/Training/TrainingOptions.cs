@@ -66,6 +66,15 @@ public sealed record TrainingOptions
     /// Non-finite losses, gradients and weights always stop the run.</summary>
     public double? DivergenceLossRatio { get; init; }
 
+    /// <summary>
+    /// Steps whose training loss or gradient is non-finite that the run may skip before it stops as diverged: a skipped
+    /// step's update is not applied (θ and the optimizer state stay as they were) and the run goes on with the next batch.
+    /// 0 (default) stops at the first, as the paper's procedure must. Deep models trained to high accuracy send a few rare
+    /// prompts past float range whatever the learning rate (docs/training.md, "Divergence from a few rare prompts");
+    /// skipping those batches is what lets such runs finish. Non-finite updated weights or evaluation losses always stop the run.
+    /// </summary>
+    public int MaxSkippedSteps { get; init; }
+
     /// <summary>Threads for torch and sampling; null leaves torch's setting unchanged. Tests use 1.</summary>
     public int? Threads { get; init; }
 
@@ -90,6 +99,7 @@ public sealed record TrainingOptions
         Guard.NonNegative(EvaluateEvery, nameof(EvaluateEvery));
         Guard.Positive(EvaluationBatchSize, nameof(EvaluationBatchSize));
         Guard.NonNegative(SnapshotEvery, nameof(SnapshotEvery));
+        Guard.NonNegative(MaxSkippedSteps, nameof(MaxSkippedSteps));
         if (DivergenceLossRatio is double r) Guard.That(r > 1, nameof(DivergenceLossRatio), $"DivergenceLossRatio must be > 1, but was {r}.");
         if (Threads is int t) Guard.Positive(t, nameof(Threads));
         Guard.That(!string.IsNullOrWhiteSpace(Device), nameof(Device), "Device must name a torch device such as 'cpu' or 'cuda'.");

@@ -124,6 +124,11 @@ public sealed class TrainingRun : IDisposable
             History.GradientNorm.Add(_last.GradientNorm);
             History.LearningRate.Add(learningRate);
 
+            if (_last.Failure is StepFailure.NonFiniteLoss or StepFailure.NonFiniteGradient && History.SkippedSteps.Count < _options.MaxSkippedSteps)
+            {
+                History.SkippedSteps.Add(t);
+                continue;
+            }
             switch (_last.Failure)
             {
                 case StepFailure.NonFiniteLoss:
@@ -133,7 +138,7 @@ public sealed class TrainingRun : IDisposable
                 case StepFailure.NonFiniteWeights:
                     return Finish(TrainingStatus.Diverged, DivergenceMessage(t, "updated weights", double.NaN), t, progress);
             }
-            if (t == 0) _firstLoss = _last.Loss;
+            if (double.IsNaN(_firstLoss)) _firstLoss = _last.Loss;   // the first step's loss (the first applied one, if step 0 was skipped)
             if (_options.DivergenceLossRatio is double ratio && _last.Loss > ratio * _firstLoss)
             {
                 return Finish(TrainingStatus.Diverged,
@@ -149,7 +154,7 @@ public sealed class TrainingRun : IDisposable
             History.EvaluationSteps.Add(steps);
             History.EvaluationLoss.Add(_lastEval);
         }
-        return Finish(TrainingStatus.Completed, $"Completed {steps} steps.", null, progress);
+        return Finish(TrainingStatus.Completed, $"Completed {steps} steps.{Skipped()}", null, progress);
     }
 
     private TrainingResult Finish(TrainingStatus status, string message, int? divergedAt, IProgress<TrainingProgress>? progress)
@@ -173,7 +178,17 @@ public sealed class TrainingRun : IDisposable
 
     private string DivergenceMessage(int step, string quantity, double value, PromptBatch? batch = null)
         => $"Training diverged at step {step}: the {quantity} became {(double.IsNaN(value) ? "NaN or infinite" : Fmt(value))}; " +
-           $"the update was not applied. {PromptsBehind(batch)}{Causes()}";
+           $"the update was not applied.{Skipped()} {PromptsBehind(batch)}{Causes()}";
+
+    // " Skipped k steps ... (at a, b, …)." when any were, else "".
+    private string Skipped()
+    {
+        List<int> skipped = History.SkippedSteps;
+        if (skipped.Count == 0) return "";
+        string at = string.Join(", ", skipped.Take(10)) + (skipped.Count > 10 ? ", …" : "");
+        return $" Skipped {skipped.Count} step{(skipped.Count == 1 ? "" : "s")} whose training loss or gradient was non-finite " +
+               $"(at {at}; at most {_options.MaxSkippedSteps} allowed); their updates were not applied.";
+    }
 
     // Which prompts of the step's batch carry the blow-up, at θ_t (the refused update left θ there; the loss-ratio stop has
     // applied its update, so it does not use this). A few rare prompts that the model amplifies past float range are a

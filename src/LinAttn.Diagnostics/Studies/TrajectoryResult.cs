@@ -40,6 +40,9 @@ public sealed record TrajectoryResult
     /// <summary>Training loss per step (on that step's batch).</summary>
     public double[] TrainLoss { get; init; } = Array.Empty<double>();
 
+    /// <summary>Steps skipped because their loss or gradient was non-finite (<see cref="TrainingOptions.MaxSkippedSteps"/>).</summary>
+    public int[] SkippedSteps { get; init; } = Array.Empty<int>();
+
     /// <summary>Pre-clip gradient norm per step (on that step's batch).</summary>
     public double[] GradientNorm { get; init; } = Array.Empty<double>();
 

@@ -128,6 +128,7 @@ public static class TrajectoryStudy
             EvaluationSteps = history.EvaluationSteps.ToArray(),
             EvaluationLoss = history.EvaluationLoss.ToArray(),
             TrainLoss = history.TrainLoss.ToArray(),
+            SkippedSteps = history.SkippedSteps.ToArray(),
             GradientNorm = history.GradientNorm.ToArray(),
             ConditionSteps = conditionSteps,
             ConditionDiagonal = diagonal,

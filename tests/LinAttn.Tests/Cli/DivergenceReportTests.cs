@@ -39,6 +39,17 @@ public sealed class DivergenceReportTests
     }
 
     [Fact]
+    public void DescribeSkipped_CountsRunsAndSteps_PerOptimizer_AndIsNullWithoutSkips()
+    {
+        ComparisonResult result = Result(
+            Run(OptimizerKind.SgdMomentum, 0, 100, false) with { SkippedSteps = new[] { 10, 40, 41 } }, Run(OptimizerKind.SgdMomentum, 1, 100, false),
+            Run(OptimizerKind.Adam, 0, 100, false) with { SkippedSteps = new[] { 7 } }, Run(OptimizerKind.Adam, 1, 100, false) with { SkippedSteps = new[] { 3, 9 } });
+        Assert.Equal("3 of 4 runs skipped steps (SGDM: 1 run, 3 steps in all, at most 3 in one; Adam: 2 runs, 3 steps in all, at most 2 in one)",
+            Divergence.DescribeSkipped(result));
+        Assert.Null(Divergence.DescribeSkipped(Result(Run(OptimizerKind.SgdMomentum, 0, 50, false), Run(OptimizerKind.Adam, 0, 50, false))));
+    }
+
+    [Fact]
     public void Describe_IsNull_WhenNoRunDiverged()
     {
         ComparisonResult result = Result(Run(OptimizerKind.SgdMomentum, 0, 50, false), Run(OptimizerKind.Adam, 0, 50, false));

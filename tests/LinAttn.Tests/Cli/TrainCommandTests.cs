@@ -41,6 +41,7 @@ public sealed class TrainCommandTests : TorchTest, IDisposable
     [InlineData("--sampling", "wishart", "--sampling 'wishart' is not known. Known values: tokens, moments")]
     [InlineData("--dimension", "0", "--dimension: Dimension must be positive")]
     [InlineData("--precision", "half", "--precision 'half' is not known. Known values: float32, float64")]
+    [InlineData("--max-skipped-steps", "-1", "--max-skipped-steps: MaxSkippedSteps must be non-negative")]
     [InlineData("--context-length", "-3", "--context-length: ContextLength must be positive")]
     public async Task BadFlags_FailFast_WithAMessageNamingTheFlag(string flag, string value, string expected)
     {
@@ -105,7 +106,7 @@ public sealed class TrainCommandTests : TorchTest, IDisposable
     public async Task DimensionAndContextLength_TrainTheLargerTask_IntoItsOwnFiles()
     {
         var console = new TestConsole();
-        int code = await Program.Run(new[] { "train", "--optimizer", "adam", "--dimension", "3", "--context-length", "7", "--layers", "2", "--steps", "40",
+        int code = await Program.Run(new[] { "train", "--optimizer", "adam", "--dimension", "3", "--context-length", "7", "--layers", "2", "--max-skipped-steps", "5", "--steps", "40",
             "--batch-size", "64", "--eval-every", "20", "--threads", "1", "--out", _folder }, console);
         Assert.Equal(0, code);
         Assert.Contains("here with d = 3, n = 7", console.Output.Replace("\n", " "));
@@ -114,6 +115,7 @@ public sealed class TrainCommandTests : TorchTest, IDisposable
         Assert.Equal(3, spec.RootElement.GetProperty("Task").GetProperty("Dimension").GetInt32());
         Assert.Equal(7, spec.RootElement.GetProperty("Task").GetProperty("ContextLength").GetInt32());
         Assert.Equal(3, spec.RootElement.GetProperty("Model").GetProperty("Dimension").GetInt32());
+        Assert.Equal(5, spec.RootElement.GetProperty("Training").GetProperty("MaxSkippedSteps").GetInt32());
         TrainingHistory history = TrainingHistory.FromJson(File.ReadAllText(stem + ".history.json"));
         Assert.Equal(new[] { 0, 20, 40 }, history.EvaluationSteps);
         Assert.True(history.EvaluationLoss[^1] < history.EvaluationLoss[0], string.Join(", ", history.EvaluationLoss));

@@ -81,13 +81,59 @@ public sealed class TrainingLoopTests : TorchTest
         Assert.Contains("Likely causes: the learning rate 30", result.Message);
     }
 
-    // Every batch from `inner`, but at `step` prompt 5's tokens are multiplied by `scale`.
-    private sealed class OutlierAtStep(IPromptBatchSource inner, int step, float scale) : IPromptBatchSource
+    [Fact]
+    public void MaxSkippedSteps_SkipsNonFiniteSteps_LeavingThetaAsItWas_UpToTheLimit()
     {
+        RunSpec spec = Small(steps: 40);
+        spec = spec with { Training = spec.Training with { MaxSkippedSteps = 2, SnapshotEvery = 1 } };
+        var sampler = new LinAttn.Tasks.PromptSampler(spec.Task);
+        IPromptBatchSource Source(params int[] steps) => new OutlierAtStep(new SyntheticBatchSource(sampler, spec.Training.BatchSize, spec.Training.Seed, 1), 1e12f, steps);
+        ITrainingBackend Backend() => Runner.CreateBackend(spec.Model, spec.Training, LinearTransformer.InitialParameters(spec.Model, spec.Training.Seed));
+
+        using ITrainingBackend two = Backend();
+        TrainingResult skipped = Trainer.Train(two, spec.Training, Source(10, 20));
+        Assert.Equal(TrainingStatus.Completed, skipped.Status);
+        Assert.Equal(new[] { 10, 20 }, skipped.History.SkippedSteps);
+        Assert.False(double.IsFinite(skipped.History.TrainLoss[10]) && double.IsFinite(skipped.History.GradientNorm[10]), $"{skipped.History.TrainLoss[10]} {skipped.History.GradientNorm[10]}");
+        Assert.Contains("Skipped 2 steps whose training loss or gradient was non-finite (at 10, 20; at most 2 allowed)", skipped.Message);
+        Assert.Equal(skipped.History.Snapshots[10], skipped.History.Snapshots[11]);      // step 10 changed nothing
+        Assert.NotEqual(skipped.History.Snapshots[11], skipped.History.Snapshots[12]);   // step 11 did
+        Assert.True(skipped.History.TrainLoss[^1] < skipped.History.TrainLoss[0], string.Join(", ", skipped.History.TrainLoss));   // it kept learning
+        Assert.Equal(skipped.History.SkippedSteps, TrainingHistory.FromJson(skipped.History.ToJson()).SkippedSteps);
+
+        // One more than allowed: diverged at the third, naming the two it skipped.
+        using ITrainingBackend three = Backend();
+        TrainingResult stopped = Trainer.Train(three, spec.Training, Source(10, 20, 30));
+        Assert.Equal(TrainingStatus.Diverged, stopped.Status);
+        Assert.Equal(30, stopped.DivergedAtStep);
+        Assert.Contains("Skipped 2 steps", stopped.Message);
+
+        // The default stops at the first.
+        using ITrainingBackend none = Backend();
+        TrainingResult paper = Trainer.Train(none, spec.Training with { MaxSkippedSteps = 0 }, Source(10));
+        Assert.Equal(10, paper.DivergedAtStep);
+        Assert.Empty(paper.History.SkippedSteps);
+        Assert.DoesNotContain("Skipped", paper.Message);
+    }
+
+    [Fact]
+    public void MaxSkippedSteps_Negative_IsRefusedByName()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => (Small().Training with { MaxSkippedSteps = -1 }).Validate());
+        Assert.Equal("MaxSkippedSteps", e.ParamName);
+    }
+
+    // Every batch from `inner`, but at `steps` prompt 5's tokens are multiplied by `scale`.
+    private sealed class OutlierAtStep(IPromptBatchSource inner, float scale, params int[] steps) : IPromptBatchSource
+    {
+        public OutlierAtStep(IPromptBatchSource inner, int step, float scale) : this(inner, scale, step)
+        {
+        }
+
         public LinAttn.Tasks.PromptBatch Next(int t)
         {
             LinAttn.Tasks.PromptBatch batch = inner.Next(t);
-            if (t != step) return batch;
+            if (!steps.Contains(t)) return batch;
             float[] tokens = batch.Tokens.ToArray();
             int perPrompt = (batch.ContextLength + 1) * (batch.Dimension + 1);
             for (int i = 5 * perPrompt; i < 6 * perPrompt; i++) tokens[i] *= scale;

@@ -31,7 +31,7 @@ internal sealed class Fig8Recipe : ComparisonRecipe
         Scale scale = ScaleOf(profile);
         return Sweeps.Depth("setting1", Depths, RateScale)
             .Select(v => v.With(s => s with { Model = s.Model with { Precision = Precision.Float64 } }))
-            .Select(v => (scale.Apply(v, threads), scale.Options(smoothness: false))).ToList();
+            .Select(v => (scale.SkippingRarePromptSteps(scale.Apply(v, threads)), scale.Options(smoothness: false))).ToList();
     }
 
     protected override void Report(RecipeContext context, RecipeReport report,
