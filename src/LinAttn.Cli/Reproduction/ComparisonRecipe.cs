@@ -35,9 +35,9 @@ internal abstract class ComparisonRecipe : Recipe
                     "its final values are the last ones before it (runs.csv gives each run's status).");
             if (Divergence.DescribeSkipped(result) is string skipped)
                 report.Paragraph($"**Skipped steps, {result.Variant.Label}:** {skipped}. A skipped step's batch overflowed the loss or the " +
-                    "gradient (a few rare prompts that the trained deep model amplifies past float range, whatever the learning rate: " +
-                    "docs/training.md); its update was not applied. A run may skip up to 1% of its steps, and stops as diverged at the " +
-                    "next one (runs.csv gives each run's count).");
+                    "gradient, which on these deep models is usually one rare prompt that the trained model amplifies past float range " +
+                    "(docs/training.md); its update was not applied. A run may skip up to 1% of its steps, and stops as diverged at the " +
+                    "next one or at a non-finite evaluation loss (runs.csv gives each run's count).");
         }
         Report(context, report, studies, results);
     }

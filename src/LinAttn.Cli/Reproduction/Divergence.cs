@@ -17,7 +17,7 @@ internal static class Divergence
         int diverged = 0;
         foreach (OptimizerKind kind in OptimizerComparison.Optimizers)
         {
-            int[] steps = result.Runs(kind).Where(r => r.Status == TrainingStatus.Diverged).Select(r => Math.Max(0, r.TrainLoss.Length - 1)).Order().ToArray();
+            int[] steps = result.Runs(kind).Where(r => r.Status == TrainingStatus.Diverged).Select(DivergedAt).Order().ToArray();
             if (steps.Length == 0) continue;
             diverged += steps.Length;
             string at = steps.Length == 1 ? $"at step {steps[0]}" : $"at steps {steps[0]}–{steps[^1]}";
@@ -25,6 +25,11 @@ internal static class Divergence
         }
         return diverged == 0 ? null : $"{diverged} of {total} runs diverged ({string.Join("; ", parts)})";
     }
+
+    // The step a diverged run stopped at: an evaluation's (θ_t measured before step t) when its last evaluation is
+    // non-finite, else its last training step's.
+    private static int DivergedAt(TrajectoryResult run)
+        => run.EvaluationLoss.Length > 0 && !double.IsFinite(run.EvaluationLoss[^1]) ? run.EvaluationSteps[^1] : Math.Max(0, run.TrainLoss.Length - 1);
 
     /// <summary>"k of N runs skipped steps (SGDM: m runs, s steps in all, at most x in one; Adam: …)", or null when none did.</summary>
     public static string? DescribeSkipped(ComparisonResult result)

@@ -91,9 +91,10 @@ public sealed record TrajectoryResult
     [JsonIgnore]
     public StepSeries SmoothnessSeries => new(SmoothnessSteps, Smoothness);
 
-    /// <summary>The last evaluation loss (NaN when none).</summary>
+    /// <summary>The last finite evaluation loss (NaN when none): a run stopped by a non-finite evaluation loss ends with
+    /// that value, and its final loss is the one before it.</summary>
     [JsonIgnore]
-    public double FinalLoss => EvaluationLoss.Length > 0 ? EvaluationLoss[^1] : double.NaN;
+    public double FinalLoss => EvaluationLoss.LastOrDefault(double.IsFinite, double.NaN);
 
     /// <summary>Serializes to JSON.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, Json);

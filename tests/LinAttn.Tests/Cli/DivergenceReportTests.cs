@@ -39,6 +39,20 @@ public sealed class DivergenceReportTests
     }
 
     [Fact]
+    public void ARunStoppedByItsEvaluation_EndsAtThatEvaluation_AndItsFinalLossIsTheLastFiniteOne()
+    {
+        TrajectoryResult stopped = Run(OptimizerKind.Adam, 2, 2550, diverged: true) with
+        {
+            EvaluationSteps = new[] { 0, 2500, 2550 }, EvaluationLoss = new[] { 30.0, 4.8e-5, double.PositiveInfinity },
+        };
+        ComparisonResult result = Result(Run(OptimizerKind.SgdMomentum, 2, 10_001, diverged: false), stopped);
+        Assert.Equal(4.8e-5, stopped.FinalLoss);
+        Assert.Equal("1 of 2 runs diverged (Adam: 1 at step 2550)", Divergence.Describe(result));   // not 2549, its last training step
+        Claim claim = ClaimChecks.AdamBelowSgdm(result, "-");
+        Assert.True(claim.Passed);   // 4.8e-5 against SGDM's 0.5, not an infinite mean
+    }
+
+    [Fact]
     public void DescribeSkipped_CountsRunsAndSteps_PerOptimizer_AndIsNullWithoutSkips()
     {
         ComparisonResult result = Result(
