@@ -195,7 +195,15 @@ public sealed class TrainingRun : IDisposable
     // property of the model at θ_t, not of the step size (docs/training.md).
     private string PromptsBehind(PromptBatch? batch)
     {
-        DivergentPrompts? spread = batch is null ? null : DivergentPrompts.Analyse(_backend.Model, _backend.GetParameters(), batch);
+        DivergentPrompts? spread;
+        try
+        {
+            spread = batch is null ? null : DivergentPrompts.Analyse(_backend.Model, _backend.GetParameters(), batch);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or NotSupportedException)
+        {
+            spread = null;   // a best-effort explanation: it must never hide the divergence it explains
+        }
         if (spread is null) return "Likely causes: ";
         string carried = $"{spread.Carriers} of the batch's {spread.BatchSize} prompts {(spread.Carriers == 1 ? "carries" : "carry")} 99% of its squared error (the largest, " +
                          $"prompt {spread.Worst}'s, is {Fmt(spread.WorstError)}; the median {Fmt(spread.MedianError)}" +
