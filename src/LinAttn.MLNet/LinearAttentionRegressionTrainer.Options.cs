@@ -124,6 +124,14 @@ public sealed partial class LinearAttentionRegressionTrainer
         /// <summary>Global-norm gradient clipping threshold; null turns clipping off. Range: &gt; 0. Default 1.</summary>
         public double? GradientClipThreshold { get; set; } = Defaults.GradientClipThreshold;
 
+        /// <summary>
+        /// Steps whose training loss or gradient is non-finite that training may skip (the update is not applied) before
+        /// <c>Fit</c> throws as diverged. Deep models trained to high accuracy can send a few rare prompts past float range
+        /// whatever the learning rate (docs/training.md); skipping those batches lets training go on. Range: ≥ 0. Default
+        /// 0: throw at the first.
+        /// </summary>
+        public int MaximumSkippedSteps { get; set; }
+
         /// <summary>Learning-rate schedule over the steps of each phase. Default constant.</summary>
         public LearningRateSchedule Schedule { get; set; } = LearningRateSchedule.Constant;
 
@@ -192,6 +200,7 @@ public sealed partial class LinearAttentionRegressionTrainer
             Guard.InRange(Momentum, 0, 1, nameof(Momentum));
             if (WeightDecay is double wd) Guard.NonNegative(wd, nameof(WeightDecay));
             if (GradientClipThreshold is double c) Guard.Positive(c, nameof(GradientClipThreshold));
+            Guard.NonNegative(MaximumSkippedSteps, nameof(MaximumSkippedSteps));
             try
             {
                 Guard.NotNull(Schedule).Validate();
@@ -235,6 +244,7 @@ public sealed partial class LinearAttentionRegressionTrainer
                 WeightDecay = WeightDecay,
             },
             ClipThreshold = GradientClipThreshold,
+            MaxSkippedSteps = MaximumSkippedSteps,
             Schedule = Schedule,
             EvaluateEvery = ProgressInterval,
             EvaluationBatchSize = evaluationBatchSize,

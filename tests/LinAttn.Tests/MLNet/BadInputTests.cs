@@ -178,6 +178,7 @@ public sealed class BadInputTests : TorchTest, IClassFixture<TrainedModelFixture
         { "NumberOfEpochs", o => o.NumberOfEpochs = 0 },
         { "NumberOfSteps", o => o.NumberOfSteps = 0 },
         { "GradientClipThreshold", o => o.GradientClipThreshold = -1 },
+        { "MaximumSkippedSteps", o => o.MaximumSkippedSteps = -1 },
         { "Dimension", o => o.Dimension = 0 },
         { "ContextLength", o => o.ContextLength = -3 },
         { "PretrainingSteps", o => o.PretrainingSteps = -1 },

@@ -187,6 +187,28 @@ public sealed class TrainingTests : TorchTest
     }
 
     [Fact]
+    public void MaximumSkippedSteps_TrainsPastARowThatOverflows_WhichTheDefaultStopsAt()
+    {
+        var ml = new MLContext(seed: 0);
+        // One prompt whose prediction overflows, past the first 1000 rows (the fixed monitor batch, which must stay finite).
+        PromptRow[] rows = PromptData.Rows(1100, 49);
+        for (int i = 0; i < rows[1050].Features.Length; i++) rows[1050].Features[i] *= 1e12f;
+        IDataView data = PromptData.ToDataView(ml, rows, FeatureCount);
+        LinearAttentionRegressionTrainer.Options Options(int skips) => new()
+        {
+            Dimension = 5, NumberOfEpochs = 3, BatchSize = 50, NumberOfThreads = 1, MaximumSkippedSteps = skips,
+        };
+        var error = Assert.Throws<InvalidOperationException>(() => ml.Regression.Trainers.LinearAttention(Options(0)).Fit(data));
+        Assert.Contains("diverged at step", error.Message);
+        Assert.True(error.Message.Contains("1 of the batch's 50 prompts carries 99% of its squared error"), error.Message);
+
+        // The row is in one batch per epoch: three steps to skip.
+        LinearAttentionRegressionTransformer model = ml.Regression.Trainers.LinearAttention(Options(3)).Fit(data);
+        float[] scores = PromptData.Scores(model.Transform(PromptData.ToDataView(ml, PromptData.Rows(20, 50), FeatureCount)));
+        Assert.All(scores, s => Assert.True(float.IsFinite(s)));
+    }
+
+    [Fact]
     public void Fit_StreamsThroughCursors_AndNeedsNoRowCount()
     {
         var ml = new MLContext(seed: 0);
