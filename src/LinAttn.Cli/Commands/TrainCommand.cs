@@ -84,10 +84,7 @@ internal static class TrainCommand
 
     private static RunSpec BuildSpec(TrainSettings s, OptimizerKind kind)
     {
-        RunSpec spec = PaperPresets.Get(s.Preset, kind, s.LearningRate, s.Seed, s.Layers, s.Dimension, s.ContextLength);
-        RunSpec preset = PaperPresets.Get(s.Preset, kind, s.LearningRate, s.Seed, s.Layers);
-        if (spec.Task.Dimension != preset.Task.Dimension || spec.Task.ContextLength != preset.Task.ContextLength)   // another task: its own file names
-            spec = spec with { Name = $"{spec.Name}-d{spec.Task.Dimension}-n{spec.Task.ContextLength}" };
+        RunSpec spec = PaperPresets.Get(s.Preset, kind, s.LearningRate, s.Seed, s.Layers, s.Dimension, s.ContextLength);   // named -d{d}-n{n} if resized
         ScoreActivation scores = EnumOption.Parse<ScoreActivation>(s.Activation, "--activation", "activations");
         if (scores != ScoreActivation.Identity)   // another model: its files get their own names
             spec = spec with { Name = $"{spec.Name}-{scores.ToString().ToLowerInvariant()}", Model = spec.Model with { Activation = scores } };

@@ -54,6 +54,8 @@ public static class PaperPresets
     /// <param name="dimension">Overrides d = 5 (Fig. 5's larger model uses 20); the covariates keep the preset's law in
     /// d dimensions.</param>
     /// <param name="contextLength">Overrides the preset's n (Fig. 5 uses 60).</param>
+    /// <returns>The run, named after the preset, with "-d{d}-n{n}" appended when d or n differs from the preset's (another
+    /// task, so its files do not overwrite the preset's).</returns>
     public static RunSpec Get(string name, OptimizerKind optimizer, double? learningRate = null, ulong seed = 0, int layers = 3,
         int? dimension = null, int? contextLength = null)
     {
@@ -78,8 +80,9 @@ public static class PaperPresets
             Beta1 = 0.9,
             Beta2 = 0.9,
         };
+        bool resized = task.Dimension != preset.Task.Dimension || task.ContextLength != preset.Task.ContextLength;
         var spec = new RunSpec(
-            preset.Name,
+            resized ? $"{preset.Name}-d{task.Dimension}-n{task.ContextLength}" : preset.Name,
             new ModelOptions { Dimension = task.Dimension, Layers = layers },
             task,
             new TrainingOptions { Optimizer = optimizerOptions, ClipThreshold = preset.Clip, Seed = seed });
