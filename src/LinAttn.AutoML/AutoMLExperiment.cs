@@ -76,6 +76,8 @@ public sealed partial class AutoMLExperiment
     /// <summary>The base run every trial derives from (validated).</summary>
     internal RunSpec BaseSpec => _task;
 
+    internal double? DivergenceLossRatio => _divergenceRatio;
+
     /// <summary>Stops the experiment after this much wall time (a hard stop: the budget in steps is what makes results
     /// reproducible). Running trials end Cancelled and are rerun on resume.</summary>
     public AutoMLExperiment SetTrainingTimeInSeconds(uint seconds)

@@ -35,6 +35,7 @@ internal sealed record ExperimentPlan(
         }, Internal.Json.Options)!;
         // Written only when it is not the default, so studies stored before the option existed still resume.
         if (Task.Training.Sampling != PromptSampling.Tokens) settings["task"]!["sampling"] = Task.Training.Sampling.ToString();
+        if (Task.Training.MaxSkippedSteps != 0) settings["task"]!["maxSkippedSteps"] = Task.Training.MaxSkippedSteps;
         return settings.ToJsonString(Internal.Json.Options);
     }
 }

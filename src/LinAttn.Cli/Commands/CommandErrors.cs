@@ -49,6 +49,7 @@ internal static class CommandErrors
         ["EvaluateEvery"] = "--eval-every",
         ["SnapshotEvery"] = "--snapshot-every",
         ["MaxSkippedSteps"] = "--max-skipped-steps",
+        ["ratio"] = "--divergence-ratio",
         ["Threads"] = "--threads",
         ["Device"] = "--device",
         ["name"] = "--preset",

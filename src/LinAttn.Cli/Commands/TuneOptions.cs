@@ -21,6 +21,16 @@ internal sealed class TuneOptions
     private readonly Option<int?> _context = new("--context-length") { Description = "Context examples per prompt n (default: the preset's)." };
     private readonly Option<int> _batch = new("--batch-size") { Description = "Prompts per step.", DefaultValueFactory = _ => TrainingOptions.Defaults.BatchSize };
 
+    private readonly Option<int> _maxSkipped = new("--max-skipped-steps")
+    {
+        Description = "Steps with a non-finite loss or gradient each trial may skip (update not applied) before it is Diverged; 0 (default) stops at the first.",
+        DefaultValueFactory = _ => 0,
+    };
+    private readonly Option<double> _divergenceRatio = new("--divergence-ratio")
+    {
+        Description = "A trial whose training loss exceeds this multiple of its first loss is Diverged; 0 turns the rule off (only non-finite values stop a trial), as deep models need: their single-step spikes from rare prompts would mark good learning rates as diverged.",
+        DefaultValueFactory = _ => AutoMLExperiment.Defaults.DivergenceLossRatio,
+    };
     private readonly Option<string> _sampling = new("--sampling") { Description = "Training batches of every trial: tokens (the paper's code) or moments (same law, faster; fast engine, Gaussian linear presets).", DefaultValueFactory = _ => "tokens" };
     private readonly Option<int> _parallel;
     private readonly Option<uint?> _timeLimit = new("--time-limit") { Description = "Hard stop after this many seconds (running jobs go back to the queue; run again to resume)." };
@@ -45,7 +55,7 @@ internal sealed class TuneOptions
         };
     }
 
-    private IEnumerable<Option> RecipeOptions => new Option[] { _preset, _optimizers, _steps, _budget, _tuner, _gridPoints, _confirm, _seed, _layers, _batch, _sampling, _dimension, _context };
+    private IEnumerable<Option> RecipeOptions => new Option[] { _preset, _optimizers, _steps, _budget, _tuner, _gridPoints, _confirm, _seed, _layers, _batch, _sampling, _dimension, _context, _maxSkipped, _divergenceRatio };
 
     /// <summary>Adds every flag to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
@@ -56,7 +66,7 @@ internal sealed class TuneOptions
 
     public TuneRecipe Recipe(ParseResult p) => new(p.GetValue(_preset)!, p.GetValue(_optimizers)!, p.GetValue(_steps), p.GetValue(_budget), p.GetValue(_tuner)!,
         p.GetValue(_gridPoints), p.GetValue(_confirm), p.GetValue(_seed), p.GetValue(_layers), p.GetValue(_batch), p.GetValue(_sampling)!.Trim().ToLowerInvariant(),
-        p.GetValue(_dimension), p.GetValue(_context));
+        p.GetValue(_dimension), p.GetValue(_context), p.GetValue(_maxSkipped), p.GetValue(_divergenceRatio));
 
     /// <summary>The recipe flags the user typed (not defaults).</summary>
     public IReadOnlySet<string> ExplicitFlags(ParseResult p)

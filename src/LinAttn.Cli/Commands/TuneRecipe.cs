@@ -10,7 +10,8 @@ namespace LinAttn.Cli.Commands;
 /// alone. Holds no storage location and no credentials.
 /// </summary>
 internal sealed record TuneRecipe(string Preset, string Optimizers, int Steps, long? Budget, string Tuner, int GridPoints, int ConfirmSeeds,
-    ulong Seed, int Layers, int BatchSize, string Sampling = "tokens", int? Dimension = null, int? ContextLength = null)
+    ulong Seed, int Layers, int BatchSize, string Sampling = "tokens", int? Dimension = null, int? ContextLength = null,
+    int? MaxSkippedSteps = null, double? DivergenceRatio = null)
 {
     /// <summary>The recipe's version in the study (a future format is refused with a clear message).</summary>
     public const int Format = 1;
@@ -22,6 +23,7 @@ internal sealed record TuneRecipe(string Preset, string Optimizers, int Steps, l
         [nameof(Tuner)] = "--tuner", [nameof(GridPoints)] = "--grid-points", [nameof(ConfirmSeeds)] = "--confirm-seeds", [nameof(Seed)] = "--seed",
         [nameof(Layers)] = "--layers", [nameof(BatchSize)] = "--batch-size", [nameof(Sampling)] = "--sampling",
         [nameof(Dimension)] = "--dimension", [nameof(ContextLength)] = "--context-length",
+        [nameof(MaxSkippedSteps)] = "--max-skipped-steps", [nameof(DivergenceRatio)] = "--divergence-ratio",
     };
 
     private sealed record Stored(int LinattnTuneRecipe, TuneRecipe Recipe);
@@ -69,8 +71,11 @@ internal sealed record TuneRecipe(string Preset, string Optimizers, int Steps, l
         RunSpec task = PaperPresets.Get(Preset, OptimizerKind.Adam, seed: Seed, layers: Layers, dimension: Dimension, contextLength: ContextLength);
         // A recipe stored before --sampling existed reads back without it: tokens, what those studies trained on.
         var sampling = EnumOption.Parse<PromptSampling>(Sampling ?? "tokens", "--sampling", "values");
-        task = task with { Training = task.Training with { BatchSize = BatchSize, Sampling = sampling } };
-        var experiment = new AutoMLExperiment(task, Seed);
+        // Recipes stored before --max-skipped-steps and --divergence-ratio existed read them back as null: what those
+        // studies ran with (no skipped steps, the library's ratio). 0 turns the ratio rule off.
+        task = task with { Training = task.Training with { BatchSize = BatchSize, Sampling = sampling, MaxSkippedSteps = MaxSkippedSteps ?? 0 } };
+        double ratio = DivergenceRatio ?? AutoMLExperiment.Defaults.DivergenceLossRatio;
+        var experiment = new AutoMLExperiment(task, Seed).SetDivergenceLossRatio(ratio == 0 ? null : ratio);
         foreach (string name in names)
         {
             OptimizerOptions.ParseKind(name, "--optimizer");

@@ -142,8 +142,9 @@ public sealed class TrainingRun : IDisposable
             if (_options.DivergenceLossRatio is double ratio && _last.Loss > ratio * _firstLoss)
             {
                 return Finish(TrainingStatus.Diverged,
-                    $"Training diverged at step {t}: the training loss {Fmt(_last.Loss)} exceeds {ratio} × the first loss {Fmt(_firstLoss)}. " +
-                    "Likely causes: " + Causes(), t, progress);
+                    $"Training diverged at step {t}: the training loss {Fmt(_last.Loss)} exceeds {ratio} × the first loss {Fmt(_firstLoss)}.{Skipped()} " +
+                    "Likely causes: " + Causes() + " A single-step spike of a deep model can also come from a few rare prompts while the run is " +
+                    "healthy (docs/training.md, \"Divergence from a few rare prompts\"): raise DivergenceLossRatio or turn it off for such models.", t, progress);
             }
         }
         if (_step < steps) return null;

@@ -1,5 +1,9 @@
 using LinAttn.AutoML;
+using LinAttn.Model;
+using LinAttn.Random;
+using LinAttn.Tasks;
 using LinAttn.Tests.TestKit;
+using LinAttn.Training;
 
 namespace LinAttn.Tests.AutoML;
 
@@ -34,5 +38,34 @@ public sealed class DivergenceTests : TorchTest
         Assert.NotNull(sgdm.StableRange);
         Assert.True(sgdm.StableRange!.Value.High < sgdm.DivergenceCliff);
         Assert.Contains("Diverged", result.ToCsv());
+    }
+
+    [Fact]
+    public async Task ALossSpikeFromOneRarePrompt_MakesATrialDiverged_UnlessTheRatioRuleIsOff()
+    {
+        // Every trial's batch at step 20 holds a rare prompt (tokens × 3) that sends the batch loss above 10 × the first.
+        static TrainingRun Start(RunSpec trial)
+        {
+            var sampler = new PromptSampler(trial.Task);
+            PromptBatch evaluation = sampler.Sample(trial.Training.EvaluationBatchSize, trial.Training.EvaluationSeed, StreamPurpose.Evaluation, 0, 1);
+            var source = new OutlierAtStep(new SyntheticBatchSource(sampler, trial.Training.BatchSize, trial.Training.Seed, 1), 3f, 20);
+            ITrainingBackend backend = Runner.CreateBackend(trial.Model, trial.Training, LinearTransformer.InitialParameters(trial.Model, trial.Training.Seed));
+            return new TrainingRun(backend, trial.Training, source, evaluation);
+        }
+        AutoMLExperiment Experiment() => new AutoMLExperiment(SmallStudy.Task(), 5)
+            .AddOptimizer("adam", 1e-2, 2e-2)
+            .SetStepBudget(60, 2 * 60)
+            .SetGridSearchTuner(2)
+            .SetScheduler(new FullBudgetScheduler())
+            .SetTrialRunner(Start);
+
+        ExperimentResult guarded = await Experiment().RunAsync();
+        Assert.All(guarded.Trials, t => Assert.Equal((TrialStatus.Diverged, 20), (t.Status, t.DivergedAtStep)));
+
+        ExperimentResult off = await Experiment().SetDivergenceLossRatio(null).RunAsync();
+        Assert.Equal(2, off.Trials.Count);
+        Assert.All(off.Trials, t => Assert.Equal(TrialStatus.Completed, t.Status));
+        Assert.All(off.Trials, t => Assert.True(double.IsFinite(t.Loss) && t.Loss < t.InitialLoss, $"{t.Loss} vs {t.InitialLoss}"));
+        Assert.Null(Assert.Single(off.Optimizers).DivergenceCliff);
     }
 }

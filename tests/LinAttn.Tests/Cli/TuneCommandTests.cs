@@ -47,6 +47,8 @@ public sealed class TuneCommandTests : TorchTest, IDisposable
     [InlineData("--budget", "3", "--budget")]
     [InlineData("--sampling", "exact", "--sampling 'exact' is not known")]
     [InlineData("--dimension", "0", "--dimension: Dimension must be positive")]
+    [InlineData("--max-skipped-steps", "-1", "--max-skipped-steps: MaxSkippedSteps must be")]
+    [InlineData("--divergence-ratio", "1", "--divergence-ratio: ratio must be > 1")]
     [InlineData("--preset", "setting3", "Sampling Moments needs a Gaussian linear task")]   // with --sampling moments below
     public async Task BadFlags_FailWithAMessageNamingTheProblem(string flag, string value, string expected)
     {
@@ -73,12 +75,16 @@ public sealed class TuneCommandTests : TorchTest, IDisposable
         Assert.NotEqual(csv, File.ReadAllText(Path.Combine(tokens, "trials.csv")));
     }
 
+    // A recipe as the first format stored it, before --sampling, --dimension, --context-length, --max-skipped-steps and
+    // --divergence-ratio existed.
+    private static LinAttn.Cli.Commands.TuneRecipe FirstFormatRecipe(string preset)
+        => LinAttn.Cli.Commands.TuneRecipe.FromJson("{\"LinattnTuneRecipe\":1,\"Recipe\":{\"Preset\":\"" + preset + "\",\"Optimizers\":\"adam\",\"Steps\":90," +
+            "\"Budget\":null,\"Tuner\":\"default\",\"GridPoints\":10,\"ConfirmSeeds\":0,\"Seed\":1,\"Layers\":3,\"BatchSize\":64}}", "old")!;
+
     [Fact]
     public void RecipeStoredBeforeSamplingExisted_ReadsBackAsTokens()
     {
-        const string json = "{\"LinattnTuneRecipe\":1,\"Recipe\":{\"Preset\":\"setting1\",\"Optimizers\":\"adam\",\"Steps\":90,\"Budget\":null," +
-                            "\"Tuner\":\"default\",\"GridPoints\":10,\"ConfirmSeeds\":0,\"Seed\":1,\"Layers\":3,\"BatchSize\":64}}";
-        LinAttn.Cli.Commands.TuneRecipe recipe = LinAttn.Cli.Commands.TuneRecipe.FromJson(json, "old")!;
+        LinAttn.Cli.Commands.TuneRecipe recipe = FirstFormatRecipe("setting1");
         Assert.Equal("tokens", recipe.Sampling);
         Assert.Equal(LinAttn.Training.PromptSampling.Tokens, recipe.Build().BaseSpec.Training.Sampling);
         LinAttn.Cli.Commands.TuneRecipe moments = recipe with { Sampling = "moments" };
@@ -88,9 +94,7 @@ public sealed class TuneCommandTests : TorchTest, IDisposable
     [Fact]
     public void RecipeStoredBeforeDimensionExisted_ReadsBackAsThePresetsTask_AndANewOneKeepsItsOwn()
     {
-        const string json = "{\"LinattnTuneRecipe\":1,\"Recipe\":{\"Preset\":\"setting2\",\"Optimizers\":\"adam\",\"Steps\":90,\"Budget\":null," +
-                            "\"Tuner\":\"default\",\"GridPoints\":10,\"ConfirmSeeds\":0,\"Seed\":1,\"Layers\":3,\"BatchSize\":64}}";
-        LinAttn.Cli.Commands.TuneRecipe recipe = LinAttn.Cli.Commands.TuneRecipe.FromJson(json, "old")!;
+        LinAttn.Cli.Commands.TuneRecipe recipe = FirstFormatRecipe("setting2");
         Assert.Null(recipe.Dimension);
         LinAttn.Training.RunSpec old = recipe.Build().BaseSpec;
         Assert.Equal((5, 5, 5), (old.Task.Dimension, old.Task.ContextLength, old.Model.Dimension));   // setting2: d = 5, n = 5
@@ -99,6 +103,31 @@ public sealed class TuneCommandTests : TorchTest, IDisposable
         Assert.Equal((7, 11, 7), (spec.Task.Dimension, spec.Task.ContextLength, spec.Model.Dimension));
         Assert.Contains("here with d = 7, n = 11", larger.Title);
         Assert.DoesNotContain("here with", recipe.Title);
+    }
+
+    [Fact]
+    public void RecipeStoredBeforeSkippingAndRatioExisted_ReadsBackAsWhatItRan_AndANewOneKeepsItsOwn()
+    {
+        LinAttn.Cli.Commands.TuneRecipe recipe = FirstFormatRecipe("setting1");
+        Assert.Null(recipe.MaxSkippedSteps);
+        LinAttn.AutoML.AutoMLExperiment old = recipe.Build();
+        Assert.Equal((0, 10.0), (old.BaseSpec.Training.MaxSkippedSteps, old.DivergenceLossRatio));   // what such studies ran
+        LinAttn.Cli.Commands.TuneRecipe newer = recipe with { MaxSkippedSteps = 4, DivergenceRatio = 0 };
+        LinAttn.AutoML.AutoMLExperiment built = LinAttn.Cli.Commands.TuneRecipe.FromJson(newer.ToJson(), "new")!.Build();
+        Assert.Equal(4, built.BaseSpec.Training.MaxSkippedSteps);
+        Assert.Null(built.DivergenceLossRatio);   // 0: the rule is off
+        Assert.Equal(50.0, (recipe with { DivergenceRatio = 50 }).Build().DivergenceLossRatio);
+    }
+
+    [Fact]
+    public async Task MaxSkippedSteps_IsPartOfTheStoredRecipe()
+    {
+        var console = new TestConsole();
+        int code = await Program.Run(Args("--optimizer", "adam", "--confirm-seeds", "0", "--max-skipped-steps", "2"), console);
+        Assert.True(code == 0, console.Output);
+        var conflict = new TestConsole();
+        Assert.Equal(2, await Program.Run(Args("--optimizer", "adam", "--confirm-seeds", "0", "--max-skipped-steps", "3"), conflict));
+        Assert.Contains("--max-skipped-steps 3 (the study has 2)", System.Text.RegularExpressions.Regex.Replace(conflict.Output, @"\s+", " "));
     }
 
     [Fact]

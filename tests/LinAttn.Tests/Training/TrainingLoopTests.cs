@@ -123,24 +123,6 @@ public sealed class TrainingLoopTests : TorchTest
         Assert.Equal("MaxSkippedSteps", e.ParamName);
     }
 
-    // Every batch from `inner`, but at `steps` prompt 5's tokens are multiplied by `scale`.
-    private sealed class OutlierAtStep(IPromptBatchSource inner, float scale, params int[] steps) : IPromptBatchSource
-    {
-        public OutlierAtStep(IPromptBatchSource inner, int step, float scale) : this(inner, scale, step)
-        {
-        }
-
-        public LinAttn.Tasks.PromptBatch Next(int t)
-        {
-            LinAttn.Tasks.PromptBatch batch = inner.Next(t);
-            if (!steps.Contains(t)) return batch;
-            float[] tokens = batch.Tokens.ToArray();
-            int perPrompt = (batch.ContextLength + 1) * (batch.Dimension + 1);
-            for (int i = 5 * perPrompt; i < 6 * perPrompt; i++) tokens[i] *= scale;
-            return new LinAttn.Tasks.PromptBatch(batch.BatchSize, batch.ContextLength, batch.Dimension, tokens, batch.Targets.ToArray());
-        }
-    }
-
     [Fact]
     public void DivergenceLossRatio_StopsAGrowingLoss()
     {
@@ -149,6 +131,33 @@ public sealed class TrainingLoopTests : TorchTest
         TrainingResult result = Runner.Train(spec);
         Assert.Equal(TrainingStatus.Diverged, result.Status);
         Assert.Contains("exceeds 3", result.Message);
+    }
+
+    [Fact]
+    public void DivergenceLossRatio_StopsAtASpikeOfOneRarePrompt_NamingTheStepsItSkipped()
+    {
+        // Steps 5 and 8 overflow (prompt 5's tokens × 1e12) and are skipped; step 10's rare prompt (× 3) sends the batch loss
+        // above 10 × the first: the ratio rule cannot tell that from a divergence, so it stops there and its message says
+        // what else may be going on.
+        RunSpec spec = Small(steps: 40);
+        spec = spec with { Training = spec.Training with { DivergenceLossRatio = 10, MaxSkippedSteps = 2 } };
+        var sampler = new LinAttn.Tasks.PromptSampler(spec.Task);
+        IPromptBatchSource Source(IPromptBatchSource inner) => new OutlierAtStep(new OutlierAtStep(inner, 1e12f, 5, 8), 3f, 10);
+        using ITrainingBackend backend = Runner.CreateBackend(spec.Model, spec.Training, LinearTransformer.InitialParameters(spec.Model, spec.Training.Seed));
+        TrainingResult result = Trainer.Train(backend, spec.Training, Source(new SyntheticBatchSource(sampler, spec.Training.BatchSize, spec.Training.Seed, 1)));
+        Assert.Equal(TrainingStatus.Diverged, result.Status);
+        Assert.Equal(10, result.DivergedAtStep);
+        Assert.True(result.History.TrainLoss[10] > 10 * result.History.TrainLoss[0], string.Join(", ", result.History.TrainLoss));
+        Assert.Contains("exceeds 10 × the first loss", result.Message);
+        Assert.Contains("Skipped 2 steps whose training loss or gradient was non-finite (at 5, 8; at most 2 allowed)", result.Message);
+        Assert.Contains("raise DivergenceLossRatio or turn it off", result.Message);
+
+        // Without the ratio rule the same run trains through the spike.
+        using ITrainingBackend again = Runner.CreateBackend(spec.Model, spec.Training, LinearTransformer.InitialParameters(spec.Model, spec.Training.Seed));
+        TrainingResult off = Trainer.Train(again, spec.Training with { DivergenceLossRatio = null },
+            Source(new SyntheticBatchSource(sampler, spec.Training.BatchSize, spec.Training.Seed, 1)));
+        Assert.Equal(TrainingStatus.Completed, off.Status);
+        Assert.Equal(new[] { 5, 8 }, off.History.SkippedSteps);
     }
 
     [Fact]
