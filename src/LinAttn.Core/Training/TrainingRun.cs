@@ -113,7 +113,7 @@ public sealed class TrainingRun : IDisposable
                 History.EvaluationSteps.Add(t);
                 History.EvaluationLoss.Add(_lastEval);
                 if (!double.IsFinite(_lastEval))
-                    return Finish(TrainingStatus.Diverged, DivergenceMessage(t, "evaluation loss", _lastEval), t, progress);
+                    return Finish(TrainingStatus.Diverged, DivergenceMessage(t, "evaluation loss", _lastEval, outcome: $"the parameters are those after {t} updates; step {t} was not taken"), t, progress);
                 progress?.Report(new TrainingProgress(t, steps, _last.Loss, _last.GradientNorm, _lastEval, _clock.Elapsed));
             }
 
@@ -177,9 +177,9 @@ public sealed class TrainingRun : IDisposable
         return Result;
     }
 
-    private string DivergenceMessage(int step, string quantity, double value, PromptBatch? batch = null)
+    private string DivergenceMessage(int step, string quantity, double value, PromptBatch? batch = null, string outcome = "the update was not applied")
         => $"Training diverged at step {step}: the {quantity} became {(double.IsNaN(value) ? "NaN or infinite" : Fmt(value))}; " +
-           $"the update was not applied.{Skipped()} {PromptsBehind(batch)}{Causes()}";
+           $"{outcome}.{Skipped()} {PromptsBehind(batch)}{Causes()}";
 
     // " Skipped k steps ... (at a, b, …)." when any were, else "".
     private string Skipped()

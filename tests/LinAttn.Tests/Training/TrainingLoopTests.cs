@@ -161,6 +161,26 @@ public sealed class TrainingLoopTests : TorchTest
     }
 
     [Fact]
+    public void ANonFiniteEvaluationLoss_StopsTheRunAtThatEvaluation_BeforeItsStep()
+    {
+        // An evaluation batch whose prompt 5 is scaled by 1e12 overflows from the start: the run stops at step 0's evaluation.
+        RunSpec spec = Small(steps: 40);
+        var sampler = new LinAttn.Tasks.PromptSampler(spec.Task);
+        var training = new SyntheticBatchSource(sampler, spec.Training.BatchSize, spec.Training.Seed, 1);
+        LinAttn.Tasks.PromptBatch evaluation = new OutlierAtStep(new SyntheticBatchSource(sampler, 128, 99, 1), 1e12f, 0).Next(0);
+        ITrainingBackend backend = Runner.CreateBackend(spec.Model, spec.Training, LinearTransformer.InitialParameters(spec.Model, spec.Training.Seed));
+        using var run = new TrainingRun(backend, spec.Training, training, evaluation);
+        TrainingResult result = run.Advance(spec.Training.Steps)!;
+        Assert.Equal(TrainingStatus.Diverged, result.Status);
+        Assert.Equal(0, result.DivergedAtStep);
+        Assert.Empty(result.History.TrainLoss);
+        Assert.StartsWith("Training diverged at step 0: the evaluation loss became", result.Message);
+        Assert.Contains("the parameters are those after 0 updates; step 0 was not taken.", result.Message);
+        Assert.DoesNotContain("the update was not applied", result.Message);
+        Assert.Equal(LinearTransformer.InitialParameters(spec.Model, spec.Training.Seed), result.FinalParameters);
+    }
+
+    [Fact]
     public void Cancellation_StopsBetweenSteps_AndKeepsTheHistory()
     {
         using var cts = new CancellationTokenSource();
