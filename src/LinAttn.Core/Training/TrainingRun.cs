@@ -215,7 +215,7 @@ public sealed class TrainingRun : IDisposable
         return spread.FewPrompts
             ? $"{carried}: a few rare prompts whose predictions the model amplifies past float range, which deep models trained to " +
               $"high accuracy do to prompts far from the bulk of the data (a lower learning rate or Precision Float64 may postpone " +
-              $"it but need not prevent it). Other causes: "
+              $"it but need not prevent it; MaxSkippedSteps = k lets the run skip up to k such batches). Other causes: "
             : $"{carried}. Likely causes: ";
     }
 
