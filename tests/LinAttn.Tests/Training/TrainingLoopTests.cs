@@ -15,6 +15,14 @@ public sealed class TrainingLoopTests : TorchTest
             },
         };
 
+    // The training batches of `spec` (one thread), as Runner.Train draws them.
+    private static SyntheticBatchSource Batches(RunSpec spec)
+        => new(new LinAttn.Tasks.PromptSampler(spec.Task), spec.Training.BatchSize, spec.Training.Seed, 1);
+
+    // A backend at `spec`'s θ₀.
+    private static ITrainingBackend FreshBackend(RunSpec spec)
+        => Runner.CreateBackend(spec.Model, spec.Training, LinearTransformer.InitialParameters(spec.Model, spec.Training.Seed));
+
     [Fact]
     public void SameSeed_GivesBitIdenticalRuns_WithOneThread()
     {
@@ -48,9 +56,8 @@ public sealed class TrainingLoopTests : TorchTest
     public void OnePromptOverflowing_AfterTheLossFell_IsNamedAsTheLikelyCause()
     {
         RunSpec spec = Small(steps: 40);
-        var sampler = new LinAttn.Tasks.PromptSampler(spec.Task);
-        var source = new OutlierAtStep(new SyntheticBatchSource(sampler, spec.Training.BatchSize, spec.Training.Seed, 1), step: 30, scale: 1e12f);
-        using ITrainingBackend backend = Runner.CreateBackend(spec.Model, spec.Training, LinearTransformer.InitialParameters(spec.Model, spec.Training.Seed));
+        var source = new OutlierAtStep(Batches(spec), step: 30, scale: 1e12f);
+        using ITrainingBackend backend = FreshBackend(spec);
         TrainingResult result = Trainer.Train(backend, spec.Training, source);
         Assert.Equal(TrainingStatus.Diverged, result.Status);
         Assert.Equal(30, result.DivergedAtStep);
@@ -87,9 +94,8 @@ public sealed class TrainingLoopTests : TorchTest
     {
         RunSpec spec = Small(steps: 40);
         spec = spec with { Training = spec.Training with { MaxSkippedSteps = 2, SnapshotEvery = 1 } };
-        var sampler = new LinAttn.Tasks.PromptSampler(spec.Task);
-        IPromptBatchSource Source(params int[] steps) => new OutlierAtStep(new SyntheticBatchSource(sampler, spec.Training.BatchSize, spec.Training.Seed, 1), 1e12f, steps);
-        ITrainingBackend Backend() => Runner.CreateBackend(spec.Model, spec.Training, LinearTransformer.InitialParameters(spec.Model, spec.Training.Seed));
+        IPromptBatchSource Source(params int[] steps) => new OutlierAtStep(Batches(spec), 1e12f, steps);
+        ITrainingBackend Backend() => FreshBackend(spec);
 
         using ITrainingBackend two = Backend();
         TrainingResult skipped = Trainer.Train(two, spec.Training, Source(10, 20));
@@ -142,10 +148,9 @@ public sealed class TrainingLoopTests : TorchTest
         // what else may be going on.
         RunSpec spec = Small(steps: 40);
         spec = spec with { Training = spec.Training with { DivergenceLossRatio = 10, MaxSkippedSteps = 2 } };
-        var sampler = new LinAttn.Tasks.PromptSampler(spec.Task);
-        IPromptBatchSource Source(IPromptBatchSource inner) => new OutlierAtStep(new OutlierAtStep(inner, 1e12f, 5, 8), 3f, 10);
-        using ITrainingBackend backend = Runner.CreateBackend(spec.Model, spec.Training, LinearTransformer.InitialParameters(spec.Model, spec.Training.Seed));
-        TrainingResult result = Trainer.Train(backend, spec.Training, Source(new SyntheticBatchSource(sampler, spec.Training.BatchSize, spec.Training.Seed, 1)));
+        IPromptBatchSource Source() => new OutlierAtStep(new OutlierAtStep(Batches(spec), 1e12f, 5, 8), 3f, 10);
+        using ITrainingBackend backend = FreshBackend(spec);
+        TrainingResult result = Trainer.Train(backend, spec.Training, Source());
         Assert.Equal(TrainingStatus.Diverged, result.Status);
         Assert.Equal(10, result.DivergedAtStep);
         Assert.True(result.History.TrainLoss[10] > 10 * result.History.TrainLoss[0], string.Join(", ", result.History.TrainLoss));
@@ -154,9 +159,8 @@ public sealed class TrainingLoopTests : TorchTest
         Assert.Contains("raise DivergenceLossRatio or turn it off", result.Message);
 
         // Without the ratio rule the same run trains through the spike.
-        using ITrainingBackend again = Runner.CreateBackend(spec.Model, spec.Training, LinearTransformer.InitialParameters(spec.Model, spec.Training.Seed));
-        TrainingResult off = Trainer.Train(again, spec.Training with { DivergenceLossRatio = null },
-            Source(new SyntheticBatchSource(sampler, spec.Training.BatchSize, spec.Training.Seed, 1)));
+        using ITrainingBackend again = FreshBackend(spec);
+        TrainingResult off = Trainer.Train(again, spec.Training with { DivergenceLossRatio = null }, Source());
         Assert.Equal(TrainingStatus.Completed, off.Status);
         Assert.Equal(new[] { 5, 8 }, off.History.SkippedSteps);
     }
@@ -166,11 +170,8 @@ public sealed class TrainingLoopTests : TorchTest
     {
         // An evaluation batch whose prompt 5 is scaled by 1e12 overflows from the start: the run stops at step 0's evaluation.
         RunSpec spec = Small(steps: 40);
-        var sampler = new LinAttn.Tasks.PromptSampler(spec.Task);
-        var training = new SyntheticBatchSource(sampler, spec.Training.BatchSize, spec.Training.Seed, 1);
-        LinAttn.Tasks.PromptBatch evaluation = new OutlierAtStep(new SyntheticBatchSource(sampler, 128, 99, 1), 1e12f, 0).Next(0);
-        ITrainingBackend backend = Runner.CreateBackend(spec.Model, spec.Training, LinearTransformer.InitialParameters(spec.Model, spec.Training.Seed));
-        using var run = new TrainingRun(backend, spec.Training, training, evaluation);
+        LinAttn.Tasks.PromptBatch evaluation = new OutlierAtStep(new SyntheticBatchSource(new LinAttn.Tasks.PromptSampler(spec.Task), 128, 99, 1), 1e12f, 0).Next(0);
+        using var run = new TrainingRun(FreshBackend(spec), spec.Training, Batches(spec), evaluation);
         TrainingResult result = run.Advance(spec.Training.Steps)!;
         Assert.Equal(TrainingStatus.Diverged, result.Status);
         Assert.Equal(0, result.DivergedAtStep);
